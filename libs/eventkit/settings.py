@@ -1,0 +1,117 @@
+"""One frozen settings object per process, read from environment variables.
+
+Only entry points (``bootstrap.py``, ``wsgi.py``, ``worker.py``, the CLI) call :meth:`Settings.from_env`;
+everything else receives the object. Variables (all optional unless noted):
+
+=========================== ===================================================================
+``DATABASE_URL``            PostgreSQL server (required in production). The service's own database
+                            is ``vaxtrail_<service>`` on that server unless
+                            ``<SERVICE>_DATABASE_URL`` names one explicitly.
+``<SERVICE>_DATABASE_URL``  full URL of one service's database (overrides the derived one).
+``KAFKA_BOOTSTRAP``         Kafka bootstrap servers, comma separated (required).
+``VAXTRAIL_ENV``            ``local`` (development stack) or ``production`` (default).
+``VAXTRAIL_STATE_DIR``      state folder of the local stack (default ``.vaxtrail``).
+``JWT_PUBLIC_KEY_FILE``     PEM public key that verifies bearer tokens.
+``JWT_JWKS_URL``            JWKS endpoint (production alternative to the key file).
+``JWT_ISSUER``              expected ``iss`` claim (default ``vaxtrail``).
+``JWT_AUDIENCE``            expected ``aud`` claim (default ``vaxtrail``).
+``LOG_LEVEL``               default ``INFO``.
+``PROMETHEUS_MULTIPROC_DIR`` set by the gunicorn config / worker for multiprocess metrics.
+``RELAY_BATCH_SIZE``        events per relay batch (default 500).
+``PROJECTION_BATCH_SIZE``   records per projection transaction (default 500).
+=========================== ===================================================================
+
+No secret has a default: the local stack writes its own development key and points
+``JWT_PUBLIC_KEY_FILE`` at it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from urllib.parse import urlsplit, urlunsplit
+
+SERVICES: tuple[str, ...] = ("registration", "inventory", "allocation", "immunization", "certificate", "audit")
+PORTS: dict[str, int] = {name: 8001 + i for i, name in enumerate(SERVICES)}
+
+
+class SettingsError(ValueError):
+    """A required variable is missing or malformed."""
+
+
+def database_name(service: str) -> str:
+    return f"vaxtrail_{service}"
+
+
+def service_database_url(server_url: str, service: str) -> str:
+    """The URL of ``service``'s own database on the server named by ``server_url``.
+
+    Works for both TCP URLs (``postgresql://u@h:5432/postgres``) and socket URLs
+    (``postgresql://postgres:@/postgres?host=/run/pg``): only the path (database name) changes.
+    """
+    parts = urlsplit(server_url)
+    return urlunsplit((parts.scheme, parts.netloc, "/" + database_name(service), parts.query, parts.fragment))
+
+
+@dataclass(frozen=True)
+class Settings:
+    service: str
+    database_url: str
+    kafka_bootstrap: str
+    env: str = "production"
+    state_dir: str = ".vaxtrail"
+    jwt_public_key_file: str | None = None
+    jwt_jwks_url: str | None = None
+    jwt_issuer: str = "vaxtrail"
+    jwt_audience: str = "vaxtrail"
+    log_level: str = "INFO"
+    http_port: int = 8000
+    relay_batch_size: int = 500
+    projection_batch_size: int = 500
+    version: str = "0.1.0"
+
+    @property
+    def topic(self) -> str:
+        """The service's own event topic."""
+        return f"vaxtrail.{self.service}.v1"
+
+    @property
+    def dlq_topic(self) -> str:
+        """Where the service's projections dead-letter what they cannot decode or apply."""
+        return f"vaxtrail.{self.service}.dlq.v1"
+
+    @property
+    def producer(self) -> str:
+        return f"{self.service}/{self.version}"
+
+    @classmethod
+    def from_env(cls, service: str, environ: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if environ is None else environ
+        if service not in SERVICES:
+            raise SettingsError(f"unknown service {service!r}; expected one of {', '.join(SERVICES)}")
+        own = env.get(f"{service.upper()}_DATABASE_URL")
+        server = env.get("DATABASE_URL")
+        if not own and not server:
+            raise SettingsError("DATABASE_URL is not set (run `vaxtrail stack up` or point it at a server)")
+        kafka = env.get("KAFKA_BOOTSTRAP")
+        if not kafka:
+            raise SettingsError("KAFKA_BOOTSTRAP is not set (run `vaxtrail stack up` or point it at a cluster)")
+        try:
+            return cls(
+                service=service,
+                database_url=own or service_database_url(server, service),
+                kafka_bootstrap=kafka,
+                env=env.get("VAXTRAIL_ENV", "production"),
+                state_dir=env.get("VAXTRAIL_STATE_DIR", ".vaxtrail"),
+                jwt_public_key_file=env.get("JWT_PUBLIC_KEY_FILE") or None,
+                jwt_jwks_url=env.get("JWT_JWKS_URL") or None,
+                jwt_issuer=env.get("JWT_ISSUER", "vaxtrail"),
+                jwt_audience=env.get("JWT_AUDIENCE", "vaxtrail"),
+                log_level=env.get("LOG_LEVEL", "INFO"),
+                http_port=int(env.get("PORT", PORTS[service])),
+                relay_batch_size=int(env.get("RELAY_BATCH_SIZE", "500")),
+                projection_batch_size=int(env.get("PROJECTION_BATCH_SIZE", "500")),
+            )
+        except ValueError as exc:
+            raise SettingsError(str(exc)) from exc
