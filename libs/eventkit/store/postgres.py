@@ -21,6 +21,7 @@ from eventkit.errors import IdempotencyKeyReused
 from eventkit.store.base import AggregateChanges, AppendResult, Responder, check_distinct, stamp_events
 
 _APPEND_LOCK = 7_100_002
+NOTIFY_CHANNEL = "vaxtrail_events"
 _COLUMNS = (
     "position, event_id, event_type, aggregate_type, aggregate_id, aggregate_version, occurred_at,"
     " recorded_at, producer, actor_id, actor_role, correlation_id, causation_id, idempotency_key,"
@@ -105,6 +106,7 @@ class PostgresEventStore:
                         [_event_row(e) for e in events],
                     )
                 response = respond(events) if respond is not None else None
+                conn.execute(f"NOTIFY {NOTIFY_CHANNEL}")  # delivered at commit; wakes the relay
                 if key is not None:
                     conn.execute(
                         "UPDATE idempotency_keys SET response = %s, first_position = %s, last_position = %s"
@@ -167,4 +169,4 @@ def _event_row(e: StoredEvent) -> tuple:
     )
 
 
-__all__ = ["PostgresEventStore", "row_to_event"]
+__all__ = ["NOTIFY_CHANNEL", "PostgresEventStore", "row_to_event"]
