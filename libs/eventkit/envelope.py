@@ -50,7 +50,11 @@ def format_time(value: datetime) -> str:
 
 
 def parse_time(text: str) -> datetime:
-    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+    """Inverse of :func:`format_time` (``fromisoformat`` accepts the ``Z`` suffix since Python 3.11)."""
+    value = datetime.fromisoformat(text)
+    if value.tzinfo is None:
+        raise ValueError(f"time without a zone: {text!r}")
+    return value.astimezone(UTC)
 
 
 def utcnow() -> datetime:

@@ -44,14 +44,19 @@ def database_name(service: str) -> str:
     return f"vaxtrail_{service}"
 
 
-def service_database_url(server_url: str, service: str) -> str:
-    """The URL of ``service``'s own database on the server named by ``server_url``.
+def with_database(server_url: str, database: str) -> str:
+    """``server_url`` pointing at another database on the same server.
 
     Works for both TCP URLs (``postgresql://u@h:5432/postgres``) and socket URLs
     (``postgresql://postgres:@/postgres?host=/run/pg``): only the path (database name) changes.
     """
     parts = urlsplit(server_url)
-    return urlunsplit((parts.scheme, parts.netloc, "/" + database_name(service), parts.query, parts.fragment))
+    return urlunsplit((parts.scheme, parts.netloc, "/" + database, parts.query, parts.fragment))
+
+
+def service_database_url(server_url: str, service: str) -> str:
+    """The URL of ``service``'s own database on the server named by ``server_url``."""
+    return with_database(server_url, database_name(service))
 
 
 @dataclass(frozen=True)

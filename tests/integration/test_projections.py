@@ -11,6 +11,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
+
 from eventkit import db
 from eventkit.envelope import CommandContext, EventDraft
 from eventkit.kafka import make_producer

@@ -1,0 +1,398 @@
+"""Domain events (frozen dataclasses) <-> protobuf messages, mapped by field name: no hand-written converters.
+
+A service registers each event dataclass with its generated message once, then ``encode`` / ``decode``.
+The event type is the message's protobuf full name (``vaxtrail.inventory.v1.DoseReceived``). ``register``
+checks the whole mapping up front: a dataclass field the message lacks, or a type that does not fit, fails
+at start-up naming the field. Message fields the dataclass lacks are allowed (default on encode, ignored on
+decode): that is how messages grow without breaking older services.
+
+Conversions by annotation (resolved with ``typing.get_type_hints``): tz-aware ``datetime`` <-> Timestamp
+(decodes as UTC); ``date`` <-> ``"YYYY-MM-DD"``; ``Decimal`` <-> plain decimal string; ``uuid.UUID`` and
+string-valued ``Enum`` <-> string; ``int str bool float bytes`` directly; a dataclass <-> a message field
+(recursively); ``tuple[X, ...]`` <-> repeated X; ``X | None``: None encodes nothing and decodes from unset
+(message, proto3 ``optional``, empty repeated) or, for plain scalars, from the default ("" / 0). A
+non-Optional field absent on the wire (an unset message, or "" where a date, Decimal, UUID or enum belongs)
+takes the dataclass default if there is one and is otherwise a :class:`CodecError`.
+
+:func:`decode_message` gives consumers that need no dataclass (audit, exports) the raw message of any
+VaxTrail event, found by full name among the generated ``vaxtrail.*`` modules. See docs/schemas.md.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import functools
+import importlib
+import importlib.util
+import pkgutil
+import types
+import typing
+import uuid
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+
+from google.protobuf import descriptor_pool, message_factory
+from google.protobuf.descriptor import Descriptor, FieldDescriptor
+from google.protobuf.message import DecodeError, Message
+
+GENERATED_PACKAGE = "vaxtrail"
+_TIMESTAMP = "google.protobuf.Timestamp"
+_TYPE_NAMES = {value: key[5:].lower() for key, value in vars(FieldDescriptor).items() if key.startswith("TYPE_")}
+_INTEGERS = frozenset({
+    FieldDescriptor.TYPE_INT32, FieldDescriptor.TYPE_INT64, FieldDescriptor.TYPE_UINT32,
+    FieldDescriptor.TYPE_UINT64, FieldDescriptor.TYPE_SINT32, FieldDescriptor.TYPE_SINT64,
+    FieldDescriptor.TYPE_FIXED32, FieldDescriptor.TYPE_FIXED64, FieldDescriptor.TYPE_SFIXED32,
+    FieldDescriptor.TYPE_SFIXED64,
+})
+_FLOATS = frozenset({FieldDescriptor.TYPE_FLOAT, FieldDescriptor.TYPE_DOUBLE})
+_STRING = frozenset({FieldDescriptor.TYPE_STRING})
+_CONVERSION_ERRORS = (ValueError, TypeError, ArithmeticError)
+_USE_DEFAULT = object()
+
+
+class CodecError(ValueError):
+    """A dataclass does not fit its message (raised by ``register``) or a value does not convert."""
+
+
+class UnknownEventType(KeyError):
+    """The event type name (or event class) is not known. A ``KeyError``: it is a failed lookup."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else "unknown event type"
+
+
+def _checked(kind: type, to_text: Callable[[Any], str]) -> Callable[[Any], str]:
+    def convert(value: Any) -> str:
+        if not isinstance(value, kind) or (kind is date and isinstance(value, datetime)):
+            raise TypeError(f"expected {kind.__name__}, got {value!r}")
+        return to_text(value)
+
+    return convert
+
+
+def _decimal_text(value: Decimal) -> str:
+    if not value.is_finite():
+        raise ValueError(f"{value} is not a finite decimal")
+    return format(value, "f")
+
+
+@dataclasses.dataclass(frozen=True)
+class _Scalar:
+    """A Python value <-> a protobuf scalar; ``textual`` values cannot be the empty string."""
+
+    wire_types: frozenset[int]
+    to_wire: Callable[[Any], Any]
+    from_wire: Callable[[Any], Any]
+    textual: bool = False
+
+
+def _identity(value: Any) -> Any:
+    return value
+
+
+_PLAIN = {
+    bool: _Scalar(frozenset({FieldDescriptor.TYPE_BOOL}), _identity, bool),
+    int: _Scalar(_INTEGERS, _identity, int),
+    float: _Scalar(_FLOATS, _identity, float),
+    str: _Scalar(_STRING, _identity, str),
+    bytes: _Scalar(frozenset({FieldDescriptor.TYPE_BYTES}), _identity, bytes),
+    date: _Scalar(_STRING, _checked(date, date.isoformat), date.fromisoformat, textual=True),
+    Decimal: _Scalar(_STRING, _checked(Decimal, _decimal_text), Decimal, textual=True),
+    uuid.UUID: _Scalar(_STRING, _checked(uuid.UUID, str), uuid.UUID, textual=True),
+}
+
+
+def _scalar_for(annotation: Any) -> _Scalar | None:
+    if annotation in _PLAIN:
+        return _PLAIN[annotation]
+    if isinstance(annotation, type) and issubclass(annotation, enum.Enum):
+        if all(isinstance(member.value, str) for member in annotation):
+            return _Scalar(_STRING, _checked(annotation, lambda member: member.value), annotation, textual=True)
+    return None
+
+
+class _Timestamp:
+    """A tz-aware ``datetime`` <-> ``google.protobuf.Timestamp`` (microseconds survive; decodes as UTC)."""
+
+    def write(self, sub: Message, value: Any) -> None:
+        if not isinstance(value, datetime) or value.utcoffset() is None:
+            raise TypeError(f"expected a timezone-aware datetime, got {value!r}")
+        sub.FromDatetime(value)
+
+    def read(self, sub: Message) -> datetime:
+        return sub.ToDatetime(tzinfo=UTC)
+
+
+_TIMESTAMP_VALUE = _Timestamp()
+
+
+@dataclasses.dataclass(frozen=True)
+class _Field:
+    """How one dataclass field is written to and read from its message field."""
+
+    name: str
+    value: _Scalar | _Timestamp | _Plan
+    repeated: bool
+    optional: bool  # annotated ``X | None``
+    has_default: bool  # the dataclass field has a default (used when the wire value is absent)
+    presence: bool  # the protobuf field tracks presence (messages, proto3 ``optional``)
+    wire_default: Any
+
+    def write(self, message: Message, value: Any) -> None:
+        if value is None:
+            if self.optional:
+                return
+            raise TypeError("None in a field that is not Optional")
+        if self.repeated:
+            if not isinstance(value, tuple | list):
+                raise TypeError(f"expected a tuple, got {value!r}")
+            container = getattr(message, self.name)
+            if isinstance(self.value, _Scalar):
+                container.extend([self.value.to_wire(item) for item in value])
+            else:
+                for item in value:
+                    self.value.write(container.add(), item)
+        elif isinstance(self.value, _Scalar):
+            setattr(message, self.name, self.value.to_wire(value))
+        else:
+            sub = getattr(message, self.name)
+            sub.SetInParent()  # an all-default sub-message must still read back as set
+            self.value.write(sub, value)
+
+    def read(self, message: Message) -> Any:
+        if self.repeated:
+            container = getattr(message, self.name)
+            if self.optional and not container:
+                return None
+            if isinstance(self.value, _Scalar):
+                return tuple(self.value.from_wire(item) for item in container)
+            return tuple(self.value.read(item) for item in container)
+        if self.presence and not message.HasField(self.name):
+            return self._absent()
+        raw = getattr(message, self.name)
+        if not isinstance(self.value, _Scalar):
+            return self.value.read(raw)
+        if not self.presence and raw == self.wire_default and (self.optional or self.value.textual):
+            return self._absent()
+        return self.value.from_wire(raw)
+
+    def _absent(self) -> Any:
+        if self.optional:
+            return None
+        if self.has_default:
+            return _USE_DEFAULT
+        raise ValueError("absent on the wire, and the dataclass field is neither Optional nor defaulted")
+
+
+@dataclasses.dataclass(frozen=True)
+class _Plan:
+    """A dataclass <-> a message: one :class:`_Field` per init field of the dataclass."""
+
+    cls: type
+    fields: tuple[_Field, ...]
+
+    def write(self, message: Message, obj: Any) -> None:
+        if type(obj) is not self.cls:
+            raise TypeError(f"expected {self.cls.__qualname__}, got {type(obj).__qualname__}")
+        for field in self.fields:
+            try:
+                field.write(message, getattr(obj, field.name))
+            except _CONVERSION_ERRORS as exc:
+                raise CodecError(f"{self.cls.__qualname__}.{field.name}: {exc}") from exc
+
+    def read(self, message: Message) -> Any:
+        values = {}
+        for field in self.fields:
+            try:
+                value = field.read(message)
+            except _CONVERSION_ERRORS as exc:
+                raise CodecError(f"{self.cls.__qualname__}.{field.name}: {exc}") from exc
+            if value is not _USE_DEFAULT:
+                values[field.name] = value
+        return self.cls(**values)
+
+
+def _split_optional(hint: Any, where: str) -> tuple[Any, bool]:
+    if typing.get_origin(hint) not in (typing.Union, types.UnionType):
+        return hint, False
+    members = typing.get_args(hint)
+    others = [member for member in members if member is not type(None)]
+    if len(others) != 1 or len(members) != 2:
+        raise CodecError(f"{where}: only `X | None` unions are supported, not {hint}")
+    return others[0], True
+
+
+def _plan(cls: Any, descriptor: Descriptor, where: str) -> _Plan:
+    if not (isinstance(cls, type) and dataclasses.is_dataclass(cls)):
+        raise CodecError(f"{where}: {cls!r} is not a dataclass")
+    try:
+        hints = typing.get_type_hints(cls)
+    except (NameError, TypeError) as exc:
+        raise CodecError(f"{where}: cannot resolve the annotations of {cls.__qualname__}: {exc}") from exc
+    fields = []
+    for dc_field in dataclasses.fields(cls):
+        if not dc_field.init:
+            continue  # derived in __post_init__, not part of the wire form
+        proto_field = descriptor.fields_by_name.get(dc_field.name)
+        if proto_field is None:
+            raise CodecError(
+                f"{where}.{dc_field.name}: message {descriptor.full_name} has no field {dc_field.name!r}"
+            )
+        fields.append(_plan_field(dc_field, hints[dc_field.name], proto_field, f"{where}.{dc_field.name}"))
+    return _Plan(cls, tuple(fields))
+
+
+def _plan_field(dc_field: dataclasses.Field, hint: Any, proto_field: FieldDescriptor, where: str) -> _Field:
+    annotation, optional = _split_optional(hint, where)
+    repeated = typing.get_origin(annotation) in (tuple, list)
+    if repeated:
+        args = typing.get_args(annotation)
+        if typing.get_origin(annotation) is not tuple or len(args) != 2 or args[1] is not Ellipsis:
+            raise CodecError(f"{where}: repeated fields must be annotated tuple[X, ...], not {annotation}")
+        annotation = args[0]
+    if repeated != proto_field.is_repeated:
+        wanted = "repeated; annotate it tuple[X, ...]" if proto_field.is_repeated else "singular, not a tuple"
+        raise CodecError(f"{where}: the message field is {wanted}")
+    message_type = proto_field.message_type
+    if message_type is not None and message_type.GetOptions().map_entry:
+        raise CodecError(f"{where}: protobuf map fields are not supported")
+    value: _Scalar | _Timestamp | _Plan
+    if annotation is datetime:
+        if message_type is None or message_type.full_name != _TIMESTAMP:
+            raise CodecError(f"{where}: a datetime needs a google.protobuf.Timestamp field")
+        value = _TIMESTAMP_VALUE
+    elif isinstance(annotation, type) and dataclasses.is_dataclass(annotation):
+        if message_type is None or message_type.full_name == _TIMESTAMP:
+            raise CodecError(f"{where}: a dataclass needs a message field, not {_TYPE_NAMES[proto_field.type]}")
+        value = _plan(annotation, message_type, f"{where}[]" if repeated else where)
+    else:
+        scalar = _scalar_for(annotation)
+        if scalar is None:
+            raise CodecError(f"{where}: unsupported annotation {annotation!r}")
+        if proto_field.type not in scalar.wire_types:
+            wire = _TYPE_NAMES[proto_field.type]
+            raise CodecError(f"{where}: {annotation!r} does not fit a protobuf {wire} field")
+        value = scalar
+    has_default = (dc_field.default is not dataclasses.MISSING
+                   or dc_field.default_factory is not dataclasses.MISSING)
+    wire_default = None if proto_field.is_repeated or message_type is not None else proto_field.default_value
+    return _Field(dc_field.name, value, repeated, optional, has_default, proto_field.has_presence, wire_default)
+
+
+@dataclasses.dataclass(frozen=True)
+class _Registration:
+    event_type: str
+    event_class: type
+    message_class: type[Message]
+    plan: _Plan
+
+
+class ProtoCodec:
+    """The registry of one service's events: dataclass <-> generated message, keyed by protobuf full name."""
+
+    def __init__(self) -> None:
+        self._by_type: dict[str, _Registration] = {}
+        self._by_class: dict[type, _Registration] = {}
+
+    def register(self, event_class: type, message_class: type[Message]) -> str:
+        """Map ``event_class`` to ``message_class``; returns the event type. Raises :class:`CodecError`."""
+        if not (isinstance(message_class, type) and issubclass(message_class, Message)):
+            raise CodecError(f"{message_class!r} is not a generated protobuf message class")
+        event_type = message_class.DESCRIPTOR.full_name
+        known = self._by_type.get(event_type) or self._by_class.get(event_class)
+        if known is not None:
+            if known.event_class is event_class and known.message_class is message_class:
+                return event_type
+            raise CodecError(f"{event_class.__qualname__} -> {event_type} conflicts with "
+                             f"{known.event_class.__qualname__} -> {known.event_type}")
+        where = getattr(event_class, "__qualname__", repr(event_class))
+        plan = _plan(event_class, message_class.DESCRIPTOR, where)
+        registration = _Registration(event_type, event_class, message_class, plan)
+        self._by_type[event_type] = registration
+        self._by_class[event_class] = registration
+        return event_type
+
+    def knows(self, event_type: str) -> bool:
+        return event_type in self._by_type
+
+    def event_types(self) -> frozenset[str]:
+        return frozenset(self._by_type)
+
+    def message_class(self, event_type: str) -> type[Message]:
+        return self._registration(event_type).message_class
+
+    def event_type(self, event: Any) -> str:
+        return self._registration_of(event).event_type
+
+    def to_message(self, event: Any) -> Message:
+        registration = self._registration_of(event)
+        message = registration.message_class()
+        registration.plan.write(message, event)
+        return message
+
+    def encode(self, event: Any) -> bytes:
+        """The payload bytes of ``event`` (deterministic serialization: equal events give equal bytes)."""
+        return self.to_message(event).SerializeToString(deterministic=True)
+
+    def from_message(self, message: Message) -> Any:
+        return self._registration(message.DESCRIPTOR.full_name).plan.read(message)
+
+    def decode(self, event_type: str, payload: bytes) -> Any:
+        """The domain event of type ``event_type`` carried by ``payload``."""
+        registration = self._registration(event_type)
+        try:
+            message = registration.message_class.FromString(payload)
+        except DecodeError as exc:
+            raise CodecError(f"{event_type}: payload does not parse: {exc}") from exc
+        return registration.plan.read(message)
+
+    def _registration(self, event_type: str) -> _Registration:
+        try:
+            return self._by_type[event_type]
+        except KeyError:
+            raise UnknownEventType(f"no event registered as {event_type!r}") from None
+
+    def _registration_of(self, event: Any) -> _Registration:
+        try:
+            return self._by_class[type(event)]
+        except KeyError:
+            raise UnknownEventType(f"no message registered for {type(event).__qualname__}") from None
+
+
+@functools.cache
+def _import_generated_events() -> None:
+    """Import every generated ``vaxtrail.<service>.<version>.events_pb2`` into the default descriptor pool."""
+    root = importlib.import_module(GENERATED_PACKAGE)
+    for service in pkgutil.iter_modules(root.__path__, f"{GENERATED_PACKAGE}."):
+        if not service.ispkg:
+            continue
+        versions = importlib.import_module(service.name).__path__
+        for version in pkgutil.iter_modules(versions, f"{service.name}."):
+            module = f"{version.name}.events_pb2"
+            if version.ispkg and importlib.util.find_spec(module) is not None:
+                importlib.import_module(module)
+
+
+def find_event_message_class(event_type: str) -> type[Message]:
+    """The generated message class of a VaxTrail event type (a top-level message of an ``events.proto``)."""
+    _import_generated_events()
+    try:
+        descriptor = descriptor_pool.Default().FindMessageTypeByName(event_type)
+    except KeyError:
+        raise UnknownEventType(f"no VaxTrail event type {event_type!r}") from None
+    if (descriptor.containing_type is not None or not descriptor.file.name.endswith("/events.proto")
+            or not descriptor.file.package.startswith(f"{GENERATED_PACKAGE}.")):
+        raise UnknownEventType(f"{event_type!r} is a protobuf message but not a VaxTrail event type")
+    return message_factory.GetMessageClass(descriptor)
+
+
+def decode_message(event_type: str, payload: bytes) -> Message:
+    """The raw protobuf message of any VaxTrail event, for consumers that need no domain dataclass."""
+    message_class = find_event_message_class(event_type)
+    try:
+        return message_class.FromString(payload)
+    except DecodeError as exc:
+        raise CodecError(f"{event_type}: payload does not parse: {exc}") from exc

@@ -1,0 +1,116 @@
+"""What every service's composition root shares: the runtime, the web app and the worker components.
+
+A service's ``bootstrap.py`` builds a :class:`ServiceRuntime` from its settings, then passes its own
+blueprints to :func:`web_app` and its own projections to :func:`worker_components`. Everything is built
+when a process starts, never at import time.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import Blueprint, Flask
+from psycopg_pool import ConnectionPool
+
+from eventkit import db
+from eventkit.aggregates import Repository
+from eventkit.auth import Authenticator
+from eventkit.kafka import check_kafka, make_consumer, make_producer
+from eventkit.logs import configure_logging
+from eventkit.projections import Projection, ProjectionRunner
+from eventkit.relay import Relay
+from eventkit.settings import Settings
+from eventkit.store.postgres import PostgresEventStore
+from eventkit.web import create_app
+from eventkit.web.trail import trail_blueprint
+from eventkit.worker import run_worker
+
+
+@dataclass
+class ServiceRuntime:
+    settings: Settings
+    pool: ConnectionPool
+    store: PostgresEventStore
+    repository: Repository
+    migrations: Path
+
+    @classmethod
+    def build(cls, settings: Settings, codec, migrations: Path, *, pool_size: int = 10) -> ServiceRuntime:
+        pool = db.make_pool(settings.database_url, max_size=pool_size, name=settings.service)
+        store = PostgresEventStore(pool, service=settings.service)
+        return cls(settings, pool, store, Repository(store, codec, producer=settings.producer), migrations)
+
+    def check_database(self) -> None:
+        with self.pool.connection() as conn:
+            conn.execute("SELECT 1")
+
+    def check_kafka(self) -> None:
+        check_kafka(self.settings.kafka_bootstrap)
+
+    def close(self) -> None:
+        self.pool.close()
+
+
+def web_app(runtime: ServiceRuntime, blueprints: Sequence[Blueprint]) -> Flask:
+    """The service's Flask app: its own blueprints plus the shared aggregate-trail route."""
+    return create_app(
+        runtime.settings,
+        blueprints=[*blueprints, trail_blueprint(runtime.store)],
+        authenticator=Authenticator.from_settings(runtime.settings),
+        readiness_checks={"database": runtime.check_database, "kafka": runtime.check_kafka},
+        extensions={"runtime": runtime},
+    )
+
+
+def worker_components(
+    runtime: ServiceRuntime, projections: Sequence[Projection], *, instance_id: str | None = None
+) -> list[tuple[str, Callable[[threading.Event], None]]]:
+    """The relay plus one runner per projection, ready for :func:`eventkit.worker.run_worker`."""
+    settings = runtime.settings
+    bootstrap = settings.kafka_bootstrap
+    instance = instance_id or socket.gethostname()
+    relay = Relay(
+        runtime.store,
+        runtime.pool,
+        lambda: make_producer(bootstrap, client_id=f"{settings.service}-relay"),
+        topic=settings.topic,
+        service=settings.service,
+        batch_size=settings.relay_batch_size,
+    )
+    components: list[tuple[str, Callable[[threading.Event], None]]] = [("relay", relay.run)]
+    for projection in projections:
+        runner = ProjectionRunner(
+            projection,
+            runtime.pool,
+            lambda group: make_consumer(bootstrap, group_id=group, client_id=f"{settings.service}-projection",
+                                        max_poll_records=settings.projection_batch_size, instance_id=instance),
+            lambda: make_producer(bootstrap, client_id=f"{settings.service}-dlq"),
+            service=settings.service,
+            dlq_topic=settings.dlq_topic,
+            batch_size=settings.projection_batch_size,
+        )
+        components.append((f"projection:{projection.name}", runner.run))
+    return components
+
+
+def wsgi_app(service: str, create: Callable[[Settings], Flask]) -> Flask:
+    """Entry point body of every ``services/<name>/wsgi.py``: settings, logging, then the app."""
+    settings = Settings.from_env(service)
+    configure_logging(settings.service, settings.log_level)
+    return create(settings)
+
+
+def worker_main(service: str, components: Callable[[Settings], list]) -> None:
+    """Entry point body of every ``services/<name>/worker.py``: relay + projections until SIGTERM.
+
+    Metrics are served on ``METRICS_PORT`` when set (single-process registry; see eventkit.worker).
+    """
+    settings = Settings.from_env(service)
+    configure_logging(settings.service, settings.log_level)
+    port = os.environ.get("METRICS_PORT")
+    run_worker(components(settings), metrics_port=int(port) if port else None)

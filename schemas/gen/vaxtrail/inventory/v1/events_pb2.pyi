@@ -1,0 +1,322 @@
+import datetime
+
+from google.protobuf import timestamp_pb2 as _timestamp_pb2
+from vaxtrail.common.v1 import types_pb2 as _types_pb2
+from vaxtrail.inventory.v1 import types_pb2 as _types_pb2_1
+from google.protobuf.internal import containers as _containers
+from google.protobuf import descriptor as _descriptor
+from google.protobuf import message as _message
+from collections.abc import Iterable as _Iterable, Mapping as _Mapping
+from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
+
+DESCRIPTOR: _descriptor.FileDescriptor
+
+class PresentationDefined(_message.Message):
+    __slots__ = ("presentation_id", "version", "vaccine_code", "vaccine_code_system", "brand", "manufacturer", "doses_per_vial", "dose_volume_ml", "diluent_product_code", "diluent_volume_ml", "storage_ranges", "thaw_beyond_use_days", "refreeze_allowed", "open_vial_window_hours", "has_vvm", "min_age_years", "components", "series_doses", "extra_doses_allowed", "platform")
+    PRESENTATION_ID_FIELD_NUMBER: _ClassVar[int]
+    VERSION_FIELD_NUMBER: _ClassVar[int]
+    VACCINE_CODE_FIELD_NUMBER: _ClassVar[int]
+    VACCINE_CODE_SYSTEM_FIELD_NUMBER: _ClassVar[int]
+    BRAND_FIELD_NUMBER: _ClassVar[int]
+    MANUFACTURER_FIELD_NUMBER: _ClassVar[int]
+    DOSES_PER_VIAL_FIELD_NUMBER: _ClassVar[int]
+    DOSE_VOLUME_ML_FIELD_NUMBER: _ClassVar[int]
+    DILUENT_PRODUCT_CODE_FIELD_NUMBER: _ClassVar[int]
+    DILUENT_VOLUME_ML_FIELD_NUMBER: _ClassVar[int]
+    STORAGE_RANGES_FIELD_NUMBER: _ClassVar[int]
+    THAW_BEYOND_USE_DAYS_FIELD_NUMBER: _ClassVar[int]
+    REFREEZE_ALLOWED_FIELD_NUMBER: _ClassVar[int]
+    OPEN_VIAL_WINDOW_HOURS_FIELD_NUMBER: _ClassVar[int]
+    HAS_VVM_FIELD_NUMBER: _ClassVar[int]
+    MIN_AGE_YEARS_FIELD_NUMBER: _ClassVar[int]
+    COMPONENTS_FIELD_NUMBER: _ClassVar[int]
+    SERIES_DOSES_FIELD_NUMBER: _ClassVar[int]
+    EXTRA_DOSES_ALLOWED_FIELD_NUMBER: _ClassVar[int]
+    PLATFORM_FIELD_NUMBER: _ClassVar[int]
+    presentation_id: str
+    version: int
+    vaccine_code: str
+    vaccine_code_system: str
+    brand: str
+    manufacturer: str
+    doses_per_vial: int
+    dose_volume_ml: str
+    diluent_product_code: str
+    diluent_volume_ml: str
+    storage_ranges: _containers.RepeatedCompositeFieldContainer[_types_pb2_1.StorageRange]
+    thaw_beyond_use_days: int
+    refreeze_allowed: bool
+    open_vial_window_hours: int
+    has_vvm: bool
+    min_age_years: int
+    components: _containers.RepeatedScalarFieldContainer[str]
+    series_doses: int
+    extra_doses_allowed: int
+    platform: str
+    def __init__(self, presentation_id: _Optional[str] = ..., version: _Optional[int] = ..., vaccine_code: _Optional[str] = ..., vaccine_code_system: _Optional[str] = ..., brand: _Optional[str] = ..., manufacturer: _Optional[str] = ..., doses_per_vial: _Optional[int] = ..., dose_volume_ml: _Optional[str] = ..., diluent_product_code: _Optional[str] = ..., diluent_volume_ml: _Optional[str] = ..., storage_ranges: _Optional[_Iterable[_Union[_types_pb2_1.StorageRange, _Mapping]]] = ..., thaw_beyond_use_days: _Optional[int] = ..., refreeze_allowed: _Optional[bool] = ..., open_vial_window_hours: _Optional[int] = ..., has_vvm: _Optional[bool] = ..., min_age_years: _Optional[int] = ..., components: _Optional[_Iterable[str]] = ..., series_doses: _Optional[int] = ..., extra_doses_allowed: _Optional[int] = ..., platform: _Optional[str] = ...) -> None: ...
+
+class LotRegistered(_message.Message):
+    __slots__ = ("lot_id", "lot_number", "presentation_id", "presentation_version", "manufacture_date", "label_expiry_date", "funding_source", "release_certificate_reference")
+    LOT_ID_FIELD_NUMBER: _ClassVar[int]
+    LOT_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    PRESENTATION_ID_FIELD_NUMBER: _ClassVar[int]
+    PRESENTATION_VERSION_FIELD_NUMBER: _ClassVar[int]
+    MANUFACTURE_DATE_FIELD_NUMBER: _ClassVar[int]
+    LABEL_EXPIRY_DATE_FIELD_NUMBER: _ClassVar[int]
+    FUNDING_SOURCE_FIELD_NUMBER: _ClassVar[int]
+    RELEASE_CERTIFICATE_REFERENCE_FIELD_NUMBER: _ClassVar[int]
+    lot_id: str
+    lot_number: str
+    presentation_id: str
+    presentation_version: int
+    manufacture_date: str
+    label_expiry_date: str
+    funding_source: str
+    release_certificate_reference: str
+    def __init__(self, lot_id: _Optional[str] = ..., lot_number: _Optional[str] = ..., presentation_id: _Optional[str] = ..., presentation_version: _Optional[int] = ..., manufacture_date: _Optional[str] = ..., label_expiry_date: _Optional[str] = ..., funding_source: _Optional[str] = ..., release_certificate_reference: _Optional[str] = ...) -> None: ...
+
+class LotExpiryExtended(_message.Message):
+    __slots__ = ("lot_id", "old_expiry_date", "new_expiry_date", "legal_basis", "required_storage_condition", "required_min_celsius", "required_max_celsius")
+    LOT_ID_FIELD_NUMBER: _ClassVar[int]
+    OLD_EXPIRY_DATE_FIELD_NUMBER: _ClassVar[int]
+    NEW_EXPIRY_DATE_FIELD_NUMBER: _ClassVar[int]
+    LEGAL_BASIS_FIELD_NUMBER: _ClassVar[int]
+    REQUIRED_STORAGE_CONDITION_FIELD_NUMBER: _ClassVar[int]
+    REQUIRED_MIN_CELSIUS_FIELD_NUMBER: _ClassVar[int]
+    REQUIRED_MAX_CELSIUS_FIELD_NUMBER: _ClassVar[int]
+    lot_id: str
+    old_expiry_date: str
+    new_expiry_date: str
+    legal_basis: str
+    required_storage_condition: str
+    required_min_celsius: str
+    required_max_celsius: str
+    def __init__(self, lot_id: _Optional[str] = ..., old_expiry_date: _Optional[str] = ..., new_expiry_date: _Optional[str] = ..., legal_basis: _Optional[str] = ..., required_storage_condition: _Optional[str] = ..., required_min_celsius: _Optional[str] = ..., required_max_celsius: _Optional[str] = ...) -> None: ...
+
+class LotSuspended(_message.Message):
+    __slots__ = ("lot_id", "scope", "scope_id", "reason", "authority", "decision_reference")
+    LOT_ID_FIELD_NUMBER: _ClassVar[int]
+    SCOPE_FIELD_NUMBER: _ClassVar[int]
+    SCOPE_ID_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    AUTHORITY_FIELD_NUMBER: _ClassVar[int]
+    DECISION_REFERENCE_FIELD_NUMBER: _ClassVar[int]
+    lot_id: str
+    scope: str
+    scope_id: str
+    reason: str
+    authority: str
+    decision_reference: str
+    def __init__(self, lot_id: _Optional[str] = ..., scope: _Optional[str] = ..., scope_id: _Optional[str] = ..., reason: _Optional[str] = ..., authority: _Optional[str] = ..., decision_reference: _Optional[str] = ...) -> None: ...
+
+class LotReleased(_message.Message):
+    __slots__ = ("lot_id", "scope", "scope_id", "reason", "authority", "decision_reference")
+    LOT_ID_FIELD_NUMBER: _ClassVar[int]
+    SCOPE_FIELD_NUMBER: _ClassVar[int]
+    SCOPE_ID_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    AUTHORITY_FIELD_NUMBER: _ClassVar[int]
+    DECISION_REFERENCE_FIELD_NUMBER: _ClassVar[int]
+    lot_id: str
+    scope: str
+    scope_id: str
+    reason: str
+    authority: str
+    decision_reference: str
+    def __init__(self, lot_id: _Optional[str] = ..., scope: _Optional[str] = ..., scope_id: _Optional[str] = ..., reason: _Optional[str] = ..., authority: _Optional[str] = ..., decision_reference: _Optional[str] = ...) -> None: ...
+
+class LotRecalled(_message.Message):
+    __slots__ = ("lot_id", "scope", "scope_id", "reason", "authority", "decision_reference")
+    LOT_ID_FIELD_NUMBER: _ClassVar[int]
+    SCOPE_FIELD_NUMBER: _ClassVar[int]
+    SCOPE_ID_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    AUTHORITY_FIELD_NUMBER: _ClassVar[int]
+    DECISION_REFERENCE_FIELD_NUMBER: _ClassVar[int]
+    lot_id: str
+    scope: str
+    scope_id: str
+    reason: str
+    authority: str
+    decision_reference: str
+    def __init__(self, lot_id: _Optional[str] = ..., scope: _Optional[str] = ..., scope_id: _Optional[str] = ..., reason: _Optional[str] = ..., authority: _Optional[str] = ..., decision_reference: _Optional[str] = ...) -> None: ...
+
+class DoseReceived(_message.Message):
+    __slots__ = ("location_id", "lot_id", "doses", "vials", "source", "shipment_reference", "received_at", "storage_unit_id", "vvm_stage", "temperature_log_ok", "presentation_id")
+    LOCATION_ID_FIELD_NUMBER: _ClassVar[int]
+    LOT_ID_FIELD_NUMBER: _ClassVar[int]
+    DOSES_FIELD_NUMBER: _ClassVar[int]
+    VIALS_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_FIELD_NUMBER: _ClassVar[int]
+    SHIPMENT_REFERENCE_FIELD_NUMBER: _ClassVar[int]
+    RECEIVED_AT_FIELD_NUMBER: _ClassVar[int]
+    STORAGE_UNIT_ID_FIELD_NUMBER: _ClassVar[int]
+    VVM_STAGE_FIELD_NUMBER: _ClassVar[int]
+    TEMPERATURE_LOG_OK_FIELD_NUMBER: _ClassVar[int]
+    PRESENTATION_ID_FIELD_NUMBER: _ClassVar[int]
+    location_id: str
+    lot_id: str
+    doses: int
+    vials: int
+    source: str
+    shipment_reference: str
+    received_at: _timestamp_pb2.Timestamp
+    storage_unit_id: str
+    vvm_stage: int
+    temperature_log_ok: bool
+    presentation_id: str
+    def __init__(self, location_id: _Optional[str] = ..., lot_id: _Optional[str] = ..., doses: _Optional[int] = ..., vials: _Optional[int] = ..., source: _Optional[str] = ..., shipment_reference: _Optional[str] = ..., received_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., storage_unit_id: _Optional[str] = ..., vvm_stage: _Optional[int] = ..., temperature_log_ok: _Optional[bool] = ..., presentation_id: _Optional[str] = ...) -> None: ...
+
+class ShipmentDispatched(_message.Message):
+    __slots__ = ("shipment_id", "from_location_id", "to_location_id", "lines", "allocation_plan_id", "allocation_line_id", "transport_id", "logger_ids")
+    SHIPMENT_ID_FIELD_NUMBER: _ClassVar[int]
+    FROM_LOCATION_ID_FIELD_NUMBER: _ClassVar[int]
+    TO_LOCATION_ID_FIELD_NUMBER: _ClassVar[int]
+    LINES_FIELD_NUMBER: _ClassVar[int]
+    ALLOCATION_PLAN_ID_FIELD_NUMBER: _ClassVar[int]
+    ALLOCATION_LINE_ID_FIELD_NUMBER: _ClassVar[int]
+    TRANSPORT_ID_FIELD_NUMBER: _ClassVar[int]
+    LOGGER_IDS_FIELD_NUMBER: _ClassVar[int]
+    shipment_id: str
+    from_location_id: str
+    to_location_id: str
+    lines: _containers.RepeatedCompositeFieldContainer[_types_pb2.StockLine]
+    allocation_plan_id: str
+    allocation_line_id: str
+    transport_id: str
+    logger_ids: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, shipment_id: _Optional[str] = ..., from_location_id: _Optional[str] = ..., to_location_id: _Optional[str] = ..., lines: _Optional[_Iterable[_Union[_types_pb2.StockLine, _Mapping]]] = ..., allocation_plan_id: _Optional[str] = ..., allocation_line_id: _Optional[str] = ..., transport_id: _Optional[str] = ..., logger_ids: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class ShipmentReceived(_message.Message):
+    __slots__ = ("shipment_id", "to_location_id", "lines", "received_at", "storage_unit_id")
+    SHIPMENT_ID_FIELD_NUMBER: _ClassVar[int]
+    TO_LOCATION_ID_FIELD_NUMBER: _ClassVar[int]
+    LINES_FIELD_NUMBER: _ClassVar[int]
+    RECEIVED_AT_FIELD_NUMBER: _ClassVar[int]
+    STORAGE_UNIT_ID_FIELD_NUMBER: _ClassVar[int]
+    shipment_id: str
+    to_location_id: str
+    lines: _containers.RepeatedCompositeFieldContainer[_types_pb2_1.ReceivedLine]
+    received_at: _timestamp_pb2.Timestamp
+    storage_unit_id: str
+    def __init__(self, shipment_id: _Optional[str] = ..., to_location_id: _Optional[str] = ..., lines: _Optional[_Iterable[_Union[_types_pb2_1.ReceivedLine, _Mapping]]] = ..., received_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., storage_unit_id: _Optional[str] = ...) -> None: ...
+
+class ShipmentLost(_message.Message):
+    __slots__ = ("shipment_id", "lines", "reason")
+    SHIPMENT_ID_FIELD_NUMBER: _ClassVar[int]
+    LINES_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    shipment_id: str
+    lines: _containers.RepeatedCompositeFieldContainer[_types_pb2.StockLine]
+    reason: str
+    def __init__(self, shipment_id: _Optional[str] = ..., lines: _Optional[_Iterable[_Union[_types_pb2.StockLine, _Mapping]]] = ..., reason: _Optional[str] = ...) -> None: ...
+
+class ShipmentReturned(_message.Message):
+    __slots__ = ("shipment_id", "lines", "reason", "returned_to_location_id")
+    SHIPMENT_ID_FIELD_NUMBER: _ClassVar[int]
+    LINES_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    RETURNED_TO_LOCATION_ID_FIELD_NUMBER: _ClassVar[int]
+    shipment_id: str
+    lines: _containers.RepeatedCompositeFieldContainer[_types_pb2.StockLine]
+    reason: str
+    returned_to_location_id: str
+    def __init__(self, shipment_id: _Optional[str] = ..., lines: _Optional[_Iterable[_Union[_types_pb2.StockLine, _Mapping]]] = ..., reason: _Optional[str] = ..., returned_to_location_id: _Optional[str] = ...) -> None: ...
+
+class StockAdjusted(_message.Message):
+    __slots__ = ("location_id", "lot_id", "doses", "vials", "reason", "closed_vial", "evidence")
+    LOCATION_ID_FIELD_NUMBER: _ClassVar[int]
+    LOT_ID_FIELD_NUMBER: _ClassVar[int]
+    DOSES_FIELD_NUMBER: _ClassVar[int]
+    VIALS_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    CLOSED_VIAL_FIELD_NUMBER: _ClassVar[int]
+    EVIDENCE_FIELD_NUMBER: _ClassVar[int]
+    location_id: str
+    lot_id: str
+    doses: int
+    vials: int
+    reason: str
+    closed_vial: bool
+    evidence: str
+    def __init__(self, location_id: _Optional[str] = ..., lot_id: _Optional[str] = ..., doses: _Optional[int] = ..., vials: _Optional[int] = ..., reason: _Optional[str] = ..., closed_vial: _Optional[bool] = ..., evidence: _Optional[str] = ...) -> None: ...
+
+class PhysicalCountRecorded(_message.Message):
+    __slots__ = ("location_id", "counted_at", "lines")
+    LOCATION_ID_FIELD_NUMBER: _ClassVar[int]
+    COUNTED_AT_FIELD_NUMBER: _ClassVar[int]
+    LINES_FIELD_NUMBER: _ClassVar[int]
+    location_id: str
+    counted_at: _timestamp_pb2.Timestamp
+    lines: _containers.RepeatedCompositeFieldContainer[_types_pb2_1.CountLine]
+    def __init__(self, location_id: _Optional[str] = ..., counted_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., lines: _Optional[_Iterable[_Union[_types_pb2_1.CountLine, _Mapping]]] = ...) -> None: ...
+
+class StockMovementReversed(_message.Message):
+    __slots__ = ("reverses_event_id", "reason", "reverses_event_type")
+    REVERSES_EVENT_ID_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    REVERSES_EVENT_TYPE_FIELD_NUMBER: _ClassVar[int]
+    reverses_event_id: str
+    reason: str
+    reverses_event_type: str
+    def __init__(self, reverses_event_id: _Optional[str] = ..., reason: _Optional[str] = ..., reverses_event_type: _Optional[str] = ...) -> None: ...
+
+class StorageUnitRegistered(_message.Message):
+    __slots__ = ("storage_unit_id", "location_id", "unit_type", "logger_id")
+    STORAGE_UNIT_ID_FIELD_NUMBER: _ClassVar[int]
+    LOCATION_ID_FIELD_NUMBER: _ClassVar[int]
+    UNIT_TYPE_FIELD_NUMBER: _ClassVar[int]
+    LOGGER_ID_FIELD_NUMBER: _ClassVar[int]
+    storage_unit_id: str
+    location_id: str
+    unit_type: str
+    logger_id: str
+    def __init__(self, storage_unit_id: _Optional[str] = ..., location_id: _Optional[str] = ..., unit_type: _Optional[str] = ..., logger_id: _Optional[str] = ...) -> None: ...
+
+class TemperatureExcursionDetected(_message.Message):
+    __slots__ = ("excursion_id", "storage_unit_id", "shipment_id", "min_celsius", "max_celsius", "started_at", "ended_at", "alarm_type", "logger_id")
+    EXCURSION_ID_FIELD_NUMBER: _ClassVar[int]
+    STORAGE_UNIT_ID_FIELD_NUMBER: _ClassVar[int]
+    SHIPMENT_ID_FIELD_NUMBER: _ClassVar[int]
+    MIN_CELSIUS_FIELD_NUMBER: _ClassVar[int]
+    MAX_CELSIUS_FIELD_NUMBER: _ClassVar[int]
+    STARTED_AT_FIELD_NUMBER: _ClassVar[int]
+    ENDED_AT_FIELD_NUMBER: _ClassVar[int]
+    ALARM_TYPE_FIELD_NUMBER: _ClassVar[int]
+    LOGGER_ID_FIELD_NUMBER: _ClassVar[int]
+    excursion_id: str
+    storage_unit_id: str
+    shipment_id: str
+    min_celsius: str
+    max_celsius: str
+    started_at: _timestamp_pb2.Timestamp
+    ended_at: _timestamp_pb2.Timestamp
+    alarm_type: str
+    logger_id: str
+    def __init__(self, excursion_id: _Optional[str] = ..., storage_unit_id: _Optional[str] = ..., shipment_id: _Optional[str] = ..., min_celsius: _Optional[str] = ..., max_celsius: _Optional[str] = ..., started_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., ended_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., alarm_type: _Optional[str] = ..., logger_id: _Optional[str] = ...) -> None: ...
+
+class ExcursionAssessed(_message.Message):
+    __slots__ = ("excursion_id", "assessments", "assessor_id")
+    EXCURSION_ID_FIELD_NUMBER: _ClassVar[int]
+    ASSESSMENTS_FIELD_NUMBER: _ClassVar[int]
+    ASSESSOR_ID_FIELD_NUMBER: _ClassVar[int]
+    excursion_id: str
+    assessments: _containers.RepeatedCompositeFieldContainer[_types_pb2_1.LotAssessment]
+    assessor_id: str
+    def __init__(self, excursion_id: _Optional[str] = ..., assessments: _Optional[_Iterable[_Union[_types_pb2_1.LotAssessment, _Mapping]]] = ..., assessor_id: _Optional[str] = ...) -> None: ...
+
+class VialsThawed(_message.Message):
+    __slots__ = ("location_id", "lot_id", "vials", "thawed_at", "beyond_use_date", "storage_unit_id")
+    LOCATION_ID_FIELD_NUMBER: _ClassVar[int]
+    LOT_ID_FIELD_NUMBER: _ClassVar[int]
+    VIALS_FIELD_NUMBER: _ClassVar[int]
+    THAWED_AT_FIELD_NUMBER: _ClassVar[int]
+    BEYOND_USE_DATE_FIELD_NUMBER: _ClassVar[int]
+    STORAGE_UNIT_ID_FIELD_NUMBER: _ClassVar[int]
+    location_id: str
+    lot_id: str
+    vials: int
+    thawed_at: _timestamp_pb2.Timestamp
+    beyond_use_date: str
+    storage_unit_id: str
+    def __init__(self, location_id: _Optional[str] = ..., lot_id: _Optional[str] = ..., vials: _Optional[int] = ..., thawed_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., beyond_use_date: _Optional[str] = ..., storage_unit_id: _Optional[str] = ...) -> None: ...

@@ -1,0 +1,6 @@
+"""The allocation service: owns allocation plans down the supply tree and district session plans.
+
+Skeleton: web (health, readiness, metrics, auth, the shared ``/v1/trail`` route) and worker (the relay of
+its event store to ``vaxtrail.allocation.v1``) are wired; its domain, handlers, projections and API arrive with
+the issue that builds the service, in the layout of ``services/inventory``.
+"""

@@ -1,0 +1,15 @@
+"""Registration worker: ``python -m services.registration.worker`` runs the relay (and its projections, once it has some)."""
+
+from __future__ import annotations
+
+from eventkit.service import worker_main
+from services.registration import bootstrap
+from services.registration.settings import SERVICE
+
+
+def main() -> None:
+    worker_main(SERVICE, bootstrap.components)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,11 @@
+"""gunicorn target: ``gunicorn -c python:eventkit.web.gunicorn_conf 'services.registration.wsgi:create_app()'``."""
+
+from __future__ import annotations
+
+from eventkit.service import wsgi_app
+from services.registration import bootstrap
+from services.registration.settings import SERVICE
+
+
+def create_app():
+    return wsgi_app(SERVICE, bootstrap.create_app)
