@@ -6,6 +6,7 @@ import threading
 from datetime import UTC, datetime
 
 import psycopg
+
 from eventkit import db
 from eventkit.envelope import CommandContext, EventDraft
 from eventkit.store import AggregateChanges

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 import psycopg
 import pytest
+
 from eventkit import db
 from eventkit.envelope import GENESIS_HASH, CommandContext, EventDraft
 from eventkit.errors import ConcurrencyConflict, IdempotencyKeyReused

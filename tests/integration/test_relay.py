@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+
 from eventkit import db
 from eventkit.envelope import CommandContext, EventDraft
 from eventkit.kafka import make_producer
