@@ -34,6 +34,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 SERVICES: tuple[str, ...] = ("registration", "inventory", "allocation", "immunization", "certificate", "audit")
 PORTS: dict[str, int] = {name: 8001 + i for i, name in enumerate(SERVICES)}
+WORKER_METRICS_PORTS: dict[str, int] = {name: 9101 + i for i, name in enumerate(SERVICES)}
+"""Local defaults for each worker's ``METRICS_PORT`` (relay lag, projection lag, dead letters)."""
 
 
 class SettingsError(ValueError):

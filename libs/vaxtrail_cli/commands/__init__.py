@@ -1,0 +1,1 @@
+"""One module per ``vaxtrail`` subcommand (registered in :data:`vaxtrail_cli.main.COMMANDS`)."""

@@ -1,0 +1,140 @@
+"""Integration-test infrastructure: one PostgreSQL server and one Kafka broker per test session.
+
+Fixtures
+--------
+``infra`` (session)
+    :class:`Infra` with ``server_url`` (PostgreSQL server URL, database ``postgres``) and
+    ``kafka_bootstrap``. ``DATABASE_URL`` / ``KAFKA_BOOTSTRAP`` in the environment name servers to use
+    instead (each independently); otherwise an embedded PostgreSQL and a throwaway Kafka broker are started
+    in the session's temporary folder on free ports, and stopped at the end. Every topic of
+    :func:`eventkit.topics.all_topics` is created.
+``database`` (function)
+    URL of a fresh, uniquely named database with eventkit's migrations applied; dropped afterwards.
+``topic`` (function)
+    Factory ``topic(partitions=1, config=None) -> name`` creating a uniquely named topic
+    (``test.<8 hex>``) that has a leader for every partition; the test's topics are deleted afterwards.
+
+Every test under ``tests/integration`` is marked ``integration`` automatically.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import uuid
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+
+INTEGRATION_DIR = Path(__file__).resolve().parent
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if INTEGRATION_DIR in Path(item.path).resolve().parents:
+            item.add_marker(pytest.mark.integration)
+
+
+def database_url(server_url: str, name: str) -> str:
+    """``server_url`` pointing at database ``name`` (TCP and Unix-socket URLs alike)."""
+    parts = urlsplit(server_url)
+    return urlunsplit((parts.scheme, parts.netloc, "/" + name, parts.query, parts.fragment))
+
+
+@dataclass(frozen=True)
+class Infra:
+    server_url: str
+    kafka_bootstrap: str
+    pg_managed: bool
+    """True when the suite started PostgreSQL itself (False: ``DATABASE_URL``)."""
+    kafka_managed: bool
+    """True when the suite started the broker itself (False: ``KAFKA_BOOTSTRAP``)."""
+
+    def database_url(self, name: str) -> str:
+        return database_url(self.server_url, name)
+
+
+def _say(message: str) -> None:
+    print(f"[infra] {message}")
+
+
+@pytest.fixture(scope="session")
+def infra(tmp_path_factory: pytest.TempPathFactory, pytestconfig: pytest.Config) -> Iterator[Infra]:
+    from eventkit.topics import all_topics
+    from vaxtrail_cli import kafka_broker, postgres_server, processes
+    from vaxtrail_cli.paths import StackPaths
+    from vaxtrail_cli.topics_admin import ensure_topics
+
+    external_db = os.environ.get("DATABASE_URL") or None
+    external_kafka = os.environ.get("KAFKA_BOOTSTRAP") or None
+    root = tmp_path_factory.mktemp("infra")
+    pg_port, kafka_port, controller_port = processes.free_ports(3)
+    pg_cfg = postgres_server.PostgresConfig(
+        pgdata=root / "pgdata", log_file=root / "logs" / "postgres.log", port=pg_port, fast=True)
+    broker_cfg = kafka_broker.BrokerConfig(
+        home=root / "kafka",
+        libs=StackPaths.from_env(cwd=Path(pytestconfig.rootpath)).kafka_libs,
+        log_file=root / "logs" / "kafka.log",
+        pid_file=root / "run" / "kafka.pid",
+        port=kafka_port,
+        controller_port=controller_port,
+        fast_start=True,
+    )
+    try:
+        with ThreadPoolExecutor(max_workers=2, thread_name_prefix="infra") as pool:
+            pg = None if external_db else pool.submit(postgres_server.start, pg_cfg, out=_say)
+            broker = None if external_kafka else pool.submit(kafka_broker.start, broker_cfg, timeout=120, out=_say)
+            server_url = external_db or pg.result()
+            if broker is not None:
+                broker.result()
+        bootstrap = external_kafka or broker_cfg.bootstrap
+        ensure_topics(bootstrap, all_topics())
+        yield Infra(server_url, bootstrap, pg_managed=not external_db, kafka_managed=not external_kafka)
+    finally:
+        if not external_kafka:
+            kafka_broker.stop(broker_cfg, timeout=20, out=_say)
+        if not external_db:
+            postgres_server.stop(pg_cfg, out=_say)
+
+
+@pytest.fixture
+def database(infra: Infra) -> Iterator[str]:
+    from eventkit.db import drop_database, ensure_database, migrate
+
+    name = f"test_{uuid.uuid4().hex[:12]}"
+    ensure_database(infra.server_url, name)
+    try:
+        url = infra.database_url(name)
+        migrate(url)
+        yield url
+    finally:
+        drop_database(infra.server_url, name)
+
+
+@pytest.fixture
+def topic(infra: Infra) -> Iterator[Callable[..., str]]:
+    from vaxtrail_cli.topics_admin import admin_client
+
+    created: list[str] = []
+    admins: list = []
+
+    def make(partitions: int = 1, config: dict[str, str] | None = None) -> str:
+        if not admins:
+            admins.append(admin_client(infra.kafka_bootstrap, client_id="vaxtrail-tests"))
+        name = f"test.{uuid.uuid4().hex[:8]}"
+        admins[0].create_topics(
+            {name: {"num_partitions": partitions, "replication_factor": 1, "configs": dict(config or {})}},
+            wait_for_metadata=True,
+        )
+        created.append(name)
+        return name
+
+    yield make
+    if admins:
+        with contextlib.suppress(Exception):
+            admins[0].delete_topics(created, raise_errors=False)
+        admins[0].close()
