@@ -57,14 +57,25 @@ def make_consumer(bootstrap: str, *, group_id: str | None, client_id: str, max_p
     return KafkaConsumer(**options)
 
 
-def make_admin(bootstrap: str, *, client_id: str = "vaxtrail-admin") -> KafkaAdminClient:
-    return KafkaAdminClient(bootstrap_servers=bootstrap.split(","), client_id=client_id, request_timeout_ms=10_000)
+def make_admin(bootstrap: str, *, client_id: str = "vaxtrail-admin", **overrides) -> KafkaAdminClient:
+    options = dict(bootstrap_servers=bootstrap.split(","), client_id=client_id, request_timeout_ms=10_000)
+    options.update(overrides)
+    return KafkaAdminClient(**options)
 
 
-def check_kafka(bootstrap: str) -> None:
-    """Readiness check: raises unless the cluster answers a metadata request."""
-    admin = make_admin(bootstrap, client_id="vaxtrail-readyz")
+def check_kafka(bootstrap: str, *, client_id: str = "vaxtrail-readyz") -> None:
+    """Readiness check: raises unless the cluster answers a metadata request within a few seconds."""
+    admin = make_admin(bootstrap, client_id=client_id, bootstrap_timeout_ms=3_000, request_timeout_ms=5_000)
     try:
         admin.describe_cluster()
     finally:
         admin.close()
+
+
+def kafka_reachable(bootstrap: str, *, client_id: str = "vaxtrail-status") -> bool:
+    """:func:`check_kafka` as a yes/no answer (for status commands and start-up polling)."""
+    try:
+        check_kafka(bootstrap, client_id=client_id)
+        return True
+    except Exception:  # noqa: BLE001 - any failure means "not reachable"
+        return False

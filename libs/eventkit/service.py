@@ -1,8 +1,8 @@
 """What every service's composition root shares: the runtime, the web app and the worker components.
 
-A service's ``bootstrap.py`` builds a :class:`ServiceRuntime` from its settings, then passes its own
-blueprints to :func:`web_app` and its own projections to :func:`worker_components`. Everything is built
-when a process starts, never at import time.
+A service's ``bootstrap.py`` declares a :class:`ServiceWiring`: its migrations folder, its codec, and two
+functions that build its blueprints and its projections. The wiring is plain data; everything it names
+is built when a process starts (``create_app`` / ``components``), never at import time.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from flask import Blueprint, Flask
 from psycopg_pool import ConnectionPool
@@ -20,6 +21,7 @@ from psycopg_pool import ConnectionPool
 from eventkit import db
 from eventkit.aggregates import Repository
 from eventkit.auth import Authenticator
+from eventkit.codec import ProtoCodec
 from eventkit.kafka import check_kafka, make_consumer, make_producer
 from eventkit.logs import configure_logging
 from eventkit.projections import Projection, ProjectionRunner
@@ -54,6 +56,33 @@ class ServiceRuntime:
 
     def close(self) -> None:
         self.pool.close()
+
+
+@dataclass(frozen=True)
+class ServiceWiring:
+    """How one service is put together; ``bootstrap.py`` holds one and exposes its methods."""
+
+    migrations: Path
+    codec: Callable[[], Any] = ProtoCodec
+    blueprints: Callable[[ServiceRuntime], Sequence[Blueprint]] = lambda runtime: ()
+    projections: Callable[[Settings, Any], Sequence[Projection]] = lambda settings, codec: ()
+
+    def runtime(self, settings: Settings) -> ServiceRuntime:
+        return ServiceRuntime.build(settings, self.codec(), self.migrations)
+
+    def create_app(self, settings: Settings) -> Flask:
+        runtime = self.runtime(settings)
+        return web_app(runtime, self.blueprints(runtime))
+
+    def components(self, settings: Settings) -> list[tuple[str, Callable[[threading.Event], None]]]:
+        return worker_components(self.runtime(settings), self.projections(settings, self.codec()))
+
+    def projection(self, settings: Settings, name: str) -> Projection:
+        """One of the service's projections by name (for ``vaxtrail rebuild``)."""
+        found = {p.name: p for p in self.projections(settings, self.codec())}
+        if name not in found:
+            raise KeyError(f"{settings.service} has no projection {name!r}; it has: {', '.join(found) or 'none'}")
+        return found[name]
 
 
 def web_app(runtime: ServiceRuntime, blueprints: Sequence[Blueprint]) -> Flask:

@@ -270,20 +270,9 @@ def ensure_formatted(cfg: BrokerConfig, *, out: Printer = print) -> str:
 
 
 def _admin_ready(bootstrap: str) -> bool:
-    from kafka.admin import KafkaAdminClient
+    from eventkit.kafka import kafka_reachable
 
-    try:
-        admin = KafkaAdminClient(bootstrap_servers=bootstrap, client_id="vaxtrail-readiness",
-                                 bootstrap_timeout_ms=3000, request_timeout_ms=5000)
-    except Exception:
-        return False
-    try:
-        admin.describe_cluster()
-        return True
-    except Exception:
-        return False
-    finally:
-        admin.close()
+    return kafka_reachable(bootstrap, client_id="vaxtrail-readiness")
 
 
 def wait_ready(cfg: BrokerConfig, pid: int, *, timeout: float = 90.0) -> float:

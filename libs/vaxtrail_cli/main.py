@@ -30,6 +30,7 @@ COMMANDS: dict[str, str] = {
     "setup-jars": "vaxtrail_cli.commands.setup_jars",
     "demo": "vaxtrail_cli.commands.demo",
     "bench": "vaxtrail_cli.commands.bench",
+    "rebuild": "vaxtrail_cli.commands.rebuild",
 }
 
 

@@ -127,20 +127,9 @@ def _pg_reachable(url: str) -> bool:
 
 
 def _kafka_reachable(bootstrap: str) -> bool:
-    from kafka.admin import KafkaAdminClient
+    from eventkit.kafka import kafka_reachable
 
-    try:
-        admin = KafkaAdminClient(bootstrap_servers=bootstrap, client_id="vaxtrail-status",
-                                 bootstrap_timeout_ms=3000, request_timeout_ms=5000)
-    except Exception:
-        return False
-    try:
-        admin.describe_cluster()
-        return True
-    except Exception:
-        return False
-    finally:
-        admin.close()
+    return kafka_reachable(bootstrap, client_id="vaxtrail-status")
 
 
 def stack_status(paths: StackPaths, *, out: Printer = print) -> bool:

@@ -8,7 +8,7 @@ from services.allocation.settings import SERVICE
 
 
 def main() -> None:
-    worker_main(SERVICE, bootstrap.components)
+    worker_main(SERVICE, bootstrap.WIRING.components)
 
 
 if __name__ == "__main__":

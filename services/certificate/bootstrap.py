@@ -1,23 +1,9 @@
-"""Certificate composition root: builds everything from settings, once per process."""
+"""Certificate composition root: the service's wiring (no blueprints or projections of its own yet)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from eventkit.codec import ProtoCodec
-from eventkit.service import ServiceRuntime, web_app, worker_components
-from eventkit.settings import Settings
+from eventkit.service import ServiceWiring
 
-MIGRATIONS = Path(__file__).parent / "migrations"
-
-
-def runtime(settings: Settings) -> ServiceRuntime:
-    return ServiceRuntime.build(settings, ProtoCodec(), MIGRATIONS)
-
-
-def create_app(settings: Settings):
-    return web_app(runtime(settings), blueprints=[])
-
-
-def components(settings: Settings):
-    return worker_components(runtime(settings), projections=[])
+WIRING = ServiceWiring(migrations=Path(__file__).parent / "migrations")

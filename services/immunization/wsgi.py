@@ -8,4 +8,4 @@ from services.immunization.settings import SERVICE
 
 
 def create_app():
-    return wsgi_app(SERVICE, bootstrap.create_app)
+    return wsgi_app(SERVICE, bootstrap.WIRING.create_app)

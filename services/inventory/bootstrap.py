@@ -1,11 +1,11 @@
-"""Inventory composition root: builds everything from settings, once per process."""
+"""Inventory composition root: the service's wiring, built once per process from settings."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
 
-from eventkit.service import ServiceRuntime, web_app, worker_components
+from eventkit.service import ServiceRuntime, ServiceWiring
 from eventkit.settings import Settings
 from services.inventory import api, projections
 from services.inventory.codec import build_codec
@@ -14,17 +14,13 @@ from services.inventory.handlers import InventoryHandlers
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
-def runtime(settings: Settings) -> ServiceRuntime:
-    return ServiceRuntime.build(settings, build_codec(), MIGRATIONS)
+def blueprints(runtime: ServiceRuntime):
+    handlers = InventoryHandlers(runtime.repository, clock=lambda: datetime.now(UTC))
+    return [api.blueprint(handlers, projections.StockView(runtime.pool))]
 
 
-def create_app(settings: Settings):
-    rt = runtime(settings)
-    handlers = InventoryHandlers(rt.repository, clock=lambda: datetime.now(UTC))
-    return web_app(rt, [api.blueprint(handlers, projections.StockView(rt.pool))])
+def all_projections(settings: Settings, codec):
+    return [projections.stock_on_hand(settings.topic, codec)]
 
 
-def components(settings: Settings):
-    rt = runtime(settings)
-    codec = build_codec()
-    return worker_components(rt, [projections.stock_on_hand(settings.topic, codec)])
+WIRING = ServiceWiring(migrations=MIGRATIONS, codec=build_codec, blueprints=blueprints, projections=all_projections)

@@ -17,6 +17,7 @@ from eventkit.auth import generate_dev_keypair, mint_token
 from eventkit.kafka_record import from_record
 from services.inventory.bootstrap import MIGRATIONS
 from vaxtrail.inventory.v1 import events_pb2
+from vaxtrail_cli.main import main as cli_main
 
 from .kafka_helpers import read_topic, wait_for
 from .service_procs import drop_service_database, start_service
@@ -125,3 +126,20 @@ def test_writes_need_a_token_with_the_right_role_and_scope(inventory):
     province = bearer(inventory, "national_admin", "province:79")
     forbidden = requests.post(inventory.url("/v1/receipts"), json=body, headers=province, timeout=5)
     assert forbidden.status_code == 403 and forbidden.json()["field"] == "location_id"
+
+
+def test_vaxtrail_rebuild_empties_stock_on_hand_and_the_running_worker_replays_it(inventory, infra, monkeypatch):
+    admin = bearer(inventory, "national_admin", "national")
+    lot = f"ABV{uuid.uuid4().hex[:6].upper()}"
+    assert requests.post(inventory.url("/v1/receipts"), json=receipt(lot, 700, 70), headers=admin,
+                         timeout=5).status_code == 201
+    wait_for(lambda: [r for r in stock(inventory, lot, admin) if r["doses"] == 700], what="700 doses on hand")
+    with psycopg.connect(inventory.database_url) as conn:
+        conn.execute("UPDATE stock_on_hand SET doses = 1 WHERE lot_id = %s", (lot,))  # a corrupted read model
+
+    monkeypatch.setenv("DATABASE_URL", infra.server_url)
+    monkeypatch.setenv("INVENTORY_DATABASE_URL", inventory.database_url)
+    monkeypatch.setenv("KAFKA_BOOTSTRAP", infra.kafka_bootstrap)
+    assert cli_main(["rebuild", "inventory", "stock_on_hand"]) == 0
+
+    wait_for(lambda: [r for r in stock(inventory, lot, admin) if r["doses"] == 700], what="the replayed read model")

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from prometheus_client import REGISTRY
 
 from eventkit import db
 from eventkit.envelope import CommandContext, EventDraft
@@ -106,6 +107,12 @@ def test_undecodable_unknown_and_failing_records_are_dead_lettered_and_the_parti
     append(store, "T-0", b"3")
     publish_all(relay)
 
+    def dead_lettered() -> dict[str, float]:
+        return {reason: REGISTRY.get_sample_value("vaxtrail_dead_lettered_total",
+                                                  {"service": "test", "projection": "tally", "reason": reason}) or 0.0
+                for reason in ("apply-failed", "undecodable", "unknown-event-type")}
+
+    before = dead_lettered()
     runner = make_runner(database, infra.kafka_bootstrap, events_topic, dlq)
     try:
         drain(runner, pool, {"T-0": (6, 3)})
@@ -113,6 +120,7 @@ def test_undecodable_unknown_and_failing_records_are_dead_lettered_and_the_parti
         runner.close()
     reasons = sorted(dict(r.headers)["vaxtrail_dlq_reason"].decode() for r in read_topic(infra.kafka_bootstrap, dlq))
     assert reasons == ["apply-failed", "undecodable", "unknown-event-type"]
+    assert {reason: count - before[reason] for reason, count in dead_lettered().items()} == dict.fromkeys(reasons, 1.0)
 
 
 def test_rebuild_empties_the_read_model_and_replays_from_offset_zero(setup, database, infra):
