@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
 from flask import Blueprint, Flask
 from psycopg_pool import ConnectionPool
 
@@ -29,6 +31,7 @@ from eventkit.relay import Relay
 from eventkit.settings import Settings
 from eventkit.store.postgres import PostgresEventStore
 from eventkit.web import create_app
+from eventkit.web.openapi import build_openapi
 from eventkit.web.trail import trail_blueprint
 from eventkit.worker import run_worker
 
@@ -42,8 +45,13 @@ class ServiceRuntime:
     migrations: Path
 
     @classmethod
-    def build(cls, settings: Settings, codec, migrations: Path, *, pool_size: int = 10) -> ServiceRuntime:
-        pool = db.make_pool(settings.database_url, max_size=pool_size, name=settings.service)
+    def build(cls, settings: Settings, codec, migrations: Path, *, pool_size: int = 10,
+              connect: bool = True) -> ServiceRuntime:
+        """``connect=False`` leaves the pool closed: enough to build the app for its OpenAPI document."""
+        if connect:
+            pool = db.make_pool(settings.database_url, max_size=pool_size, name=settings.service)
+        else:
+            pool = ConnectionPool(settings.database_url, open=False)
         store = PostgresEventStore(pool, service=settings.service)
         return cls(settings, pool, store, Repository(store, codec, producer=settings.producer), migrations)
 
@@ -76,6 +84,17 @@ class ServiceWiring:
 
     def components(self, settings: Settings) -> list[tuple[str, Callable[[threading.Event], None]]]:
         return worker_components(self.runtime(settings), self.projections(settings, self.codec()))
+
+    def openapi(self, service: str) -> dict[str, Any]:
+        """The service's OpenAPI document, built offline (no database, broker or key needed)."""
+        settings = Settings(service=service, database_url="postgresql://offline/none", kafka_bootstrap="offline:0")
+        runtime = ServiceRuntime.build(settings, self.codec(), self.migrations, connect=False)
+        throwaway = ec.generate_private_key(ec.SECP256R1()).public_key().public_bytes(
+            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        app = create_app(settings, blueprints=[*self.blueprints(runtime), trail_blueprint(runtime.store)],
+                         authenticator=Authenticator(issuer="offline", audience="offline", public_key_pem=throwaway),
+                         readiness_checks={})
+        return build_openapi(app, title=f"VaxTrail {service} API", version=settings.version)
 
     def projection(self, settings: Settings, name: str) -> Projection:
         """One of the service's projections by name (for ``vaxtrail rebuild``)."""

@@ -31,6 +31,7 @@ COMMANDS: dict[str, str] = {
     "demo": "vaxtrail_cli.commands.demo",
     "bench": "vaxtrail_cli.commands.bench",
     "rebuild": "vaxtrail_cli.commands.rebuild",
+    "openapi": "vaxtrail_cli.commands.openapi",
 }
 
 

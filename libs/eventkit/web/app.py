@@ -18,6 +18,7 @@ from eventkit.settings import Settings
 from eventkit.web.context import install_request_context
 from eventkit.web.health import health_blueprint
 from eventkit.web.metrics_endpoint import metrics_blueprint
+from eventkit.web.openapi import openapi_blueprint
 from eventkit.web.problems import register_problem_handlers
 
 SETTINGS_EXTENSION = "eventkit.settings"
@@ -51,6 +52,7 @@ def create_app(
     app.register_blueprint(health_blueprint(settings.service, readiness_checks))
     # prometheus-client itself is configured by this variable, so /metrics follows the same source.
     app.register_blueprint(metrics_blueprint(os.environ.get("PROMETHEUS_MULTIPROC_DIR")))
+    app.register_blueprint(openapi_blueprint(f"VaxTrail {settings.service} API", settings.version))
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
     return app

@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 
 from flask import Blueprint, Response, jsonify
 
+from eventkit.web.openapi import documented
 from eventkit.web.problems import problem_response, problem_type
 
 _LOG = logging.getLogger(__name__)
@@ -25,10 +26,12 @@ def health_blueprint(service: str, readiness_checks: Mapping[str, Callable[[], N
     checks = dict(readiness_checks)
 
     @blueprint.get("/healthz")
+    @documented("Liveness: 200 while the process serves requests", tags=["meta"])
     def healthz() -> Response:
         return jsonify(status="ok", service=service)
 
     @blueprint.get("/readyz")
+    @documented("Readiness: database and Kafka reachable (503 problem otherwise)", tags=["meta"], errors=[503])
     def readyz() -> Response:
         results: dict[str, dict[str, object]] = {}
         for name, check in checks.items():

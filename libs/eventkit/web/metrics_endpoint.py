@@ -12,12 +12,15 @@ from flask import Blueprint, Response
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, generate_latest
 from prometheus_client.multiprocess import MultiProcessCollector
 
+from eventkit.web.openapi import documented
+
 
 def metrics_blueprint(multiprocess_dir: str | None) -> Blueprint:
     """The blueprint serving ``/metrics``, aggregating ``multiprocess_dir`` when one is given."""
     blueprint = Blueprint("eventkit_metrics", __name__)
 
     @blueprint.get("/metrics")
+    @documented("Prometheus metrics (text exposition format)", tags=["meta"])
     def metrics() -> Response:
         if multiprocess_dir:
             registry = CollectorRegistry()

@@ -14,6 +14,7 @@ from flask import Blueprint, jsonify
 from eventkit.auth import requires
 from eventkit.envelope import GENESIS_HASH, format_time
 from eventkit.errors import NotFound
+from eventkit.web.openapi import documented
 
 TRAIL_READERS = ("auditor", "analyst", "national_admin")
 
@@ -23,6 +24,8 @@ def trail_blueprint(store) -> Blueprint:
 
     @bp.get("/trail/<path:aggregate_id>")
     @requires(*TRAIL_READERS)
+    @documented("One aggregate's envelopes, payload hashes and hash-chain check (no payloads)",
+                tags=["audit"], errors=[404])
     def aggregate_trail(aggregate_id: str):
         events = store.load(aggregate_id)
         if not events:
