@@ -28,6 +28,7 @@ EXPECTED_EVENTS: dict[str, tuple[str, ...]] = {
         "LotRecalled", "DoseReceived", "ShipmentDispatched", "ShipmentReceived", "ShipmentLost",
         "ShipmentReturned", "StockAdjusted", "PhysicalCountRecorded", "StockMovementReversed",
         "StorageUnitRegistered", "TemperatureExcursionDetected", "ExcursionAssessed", "VialsThawed",
+        "LocationRegistered", "LocationDeactivated",
     ),
     "allocation": (
         "AllocationPlanDrafted", "BatchAllocated", "AllocationPlanSubmitted", "AllocationPlanApproved",

@@ -320,3 +320,43 @@ class VialsThawed(_message.Message):
     beyond_use_date: str
     storage_unit_id: str
     def __init__(self, location_id: _Optional[str] = ..., lot_id: _Optional[str] = ..., vials: _Optional[int] = ..., thawed_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., beyond_use_date: _Optional[str] = ..., storage_unit_id: _Optional[str] = ...) -> None: ...
+
+class LocationRegistered(_message.Message):
+    __slots__ = ("location_id", "kind", "name", "parent_id", "province_code", "district_code", "commune_code", "supplied_by", "storage_capabilities", "hospital_capable", "injection_tables", "active_from", "special_unit_type")
+    LOCATION_ID_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    PARENT_ID_FIELD_NUMBER: _ClassVar[int]
+    PROVINCE_CODE_FIELD_NUMBER: _ClassVar[int]
+    DISTRICT_CODE_FIELD_NUMBER: _ClassVar[int]
+    COMMUNE_CODE_FIELD_NUMBER: _ClassVar[int]
+    SUPPLIED_BY_FIELD_NUMBER: _ClassVar[int]
+    STORAGE_CAPABILITIES_FIELD_NUMBER: _ClassVar[int]
+    HOSPITAL_CAPABLE_FIELD_NUMBER: _ClassVar[int]
+    INJECTION_TABLES_FIELD_NUMBER: _ClassVar[int]
+    ACTIVE_FROM_FIELD_NUMBER: _ClassVar[int]
+    SPECIAL_UNIT_TYPE_FIELD_NUMBER: _ClassVar[int]
+    location_id: str
+    kind: str
+    name: str
+    parent_id: str
+    province_code: str
+    district_code: str
+    commune_code: str
+    supplied_by: _containers.RepeatedScalarFieldContainer[str]
+    storage_capabilities: _containers.RepeatedScalarFieldContainer[str]
+    hospital_capable: bool
+    injection_tables: int
+    active_from: str
+    special_unit_type: str
+    def __init__(self, location_id: _Optional[str] = ..., kind: _Optional[str] = ..., name: _Optional[str] = ..., parent_id: _Optional[str] = ..., province_code: _Optional[str] = ..., district_code: _Optional[str] = ..., commune_code: _Optional[str] = ..., supplied_by: _Optional[_Iterable[str]] = ..., storage_capabilities: _Optional[_Iterable[str]] = ..., hospital_capable: _Optional[bool] = ..., injection_tables: _Optional[int] = ..., active_from: _Optional[str] = ..., special_unit_type: _Optional[str] = ...) -> None: ...
+
+class LocationDeactivated(_message.Message):
+    __slots__ = ("location_id", "active_until", "reason")
+    LOCATION_ID_FIELD_NUMBER: _ClassVar[int]
+    ACTIVE_UNTIL_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    location_id: str
+    active_until: str
+    reason: str
+    def __init__(self, location_id: _Optional[str] = ..., active_until: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...
