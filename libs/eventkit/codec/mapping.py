@@ -1,31 +1,13 @@
-"""Domain events (frozen dataclasses) <-> protobuf messages, mapped by field name: no hand-written converters.
+"""Field-by-field conversion plans between an event dataclass and its protobuf message.
 
-A service registers each event dataclass with its generated message once, then ``encode`` / ``decode``.
-The event type is the message's protobuf full name (``vaxtrail.inventory.v1.DoseReceived``). ``register``
-checks the whole mapping up front: a dataclass field the message lacks, or a type that does not fit, fails
-at start-up naming the field. Message fields the dataclass lacks are allowed (default on encode, ignored on
-decode): that is how messages grow without breaking older services.
-
-Conversions by annotation (resolved with ``typing.get_type_hints``): tz-aware ``datetime`` <-> Timestamp
-(decodes as UTC); ``date`` <-> ``"YYYY-MM-DD"``; ``Decimal`` <-> plain decimal string; ``uuid.UUID`` and
-string-valued ``Enum`` <-> string; ``int str bool float bytes`` directly; a dataclass <-> a message field
-(recursively); ``tuple[X, ...]`` <-> repeated X; ``X | None``: None encodes nothing and decodes from unset
-(message, proto3 ``optional``, empty repeated) or, for plain scalars, from the default ("" / 0). A
-non-Optional field absent on the wire (an unset message, or "" where a date, Decimal, UUID or enum belongs)
-takes the dataclass default if there is one and is otherwise a :class:`CodecError`.
-
-:func:`decode_message` gives consumers that need no dataclass (audit, exports) the raw message of any
-VaxTrail event, found by full name among the generated ``vaxtrail.*`` modules. See docs/schemas.md.
+See the package docstring for the conversion rules; :class:`~eventkit.codec.registry.ProtoCodec` builds one
+plan per registered event and runs it to encode and decode.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import enum
-import functools
-import importlib
-import importlib.util
-import pkgutil
 import types
 import typing
 import uuid
@@ -34,11 +16,11 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-from google.protobuf import descriptor_pool, message_factory
 from google.protobuf.descriptor import Descriptor, FieldDescriptor
-from google.protobuf.message import DecodeError, Message
+from google.protobuf.message import Message
 
-GENERATED_PACKAGE = "vaxtrail"
+from eventkit.codec.errors import CodecError
+
 _TIMESTAMP = "google.protobuf.Timestamp"
 _TYPE_NAMES = {value: key[5:].lower() for key, value in vars(FieldDescriptor).items() if key.startswith("TYPE_")}
 _INTEGERS = frozenset({
@@ -52,16 +34,6 @@ _STRING = frozenset({FieldDescriptor.TYPE_STRING})
 _CONVERSION_ERRORS = (ValueError, TypeError, ArithmeticError)
 _USE_DEFAULT = object()
 
-
-class CodecError(ValueError):
-    """A dataclass does not fit its message (raised by ``register``) or a value does not convert."""
-
-
-class UnknownEventType(KeyError):
-    """The event type name (or event class) is not known. A ``KeyError``: it is a failed lookup."""
-
-    def __str__(self) -> str:
-        return str(self.args[0]) if self.args else "unknown event type"
 
 
 def _checked(kind: type, to_text: Callable[[Any], str]) -> Callable[[Any], str]:
@@ -280,119 +252,3 @@ def _plan_field(dc_field: dataclasses.Field, hint: Any, proto_field: FieldDescri
                    or dc_field.default_factory is not dataclasses.MISSING)
     wire_default = None if proto_field.is_repeated or message_type is not None else proto_field.default_value
     return _Field(dc_field.name, value, repeated, optional, has_default, proto_field.has_presence, wire_default)
-
-
-@dataclasses.dataclass(frozen=True)
-class _Registration:
-    event_type: str
-    event_class: type
-    message_class: type[Message]
-    plan: _Plan
-
-
-class ProtoCodec:
-    """The registry of one service's events: dataclass <-> generated message, keyed by protobuf full name."""
-
-    def __init__(self) -> None:
-        self._by_type: dict[str, _Registration] = {}
-        self._by_class: dict[type, _Registration] = {}
-
-    def register(self, event_class: type, message_class: type[Message]) -> str:
-        """Map ``event_class`` to ``message_class``; returns the event type. Raises :class:`CodecError`."""
-        if not (isinstance(message_class, type) and issubclass(message_class, Message)):
-            raise CodecError(f"{message_class!r} is not a generated protobuf message class")
-        event_type = message_class.DESCRIPTOR.full_name
-        known = self._by_type.get(event_type) or self._by_class.get(event_class)
-        if known is not None:
-            if known.event_class is event_class and known.message_class is message_class:
-                return event_type
-            raise CodecError(f"{event_class.__qualname__} -> {event_type} conflicts with "
-                             f"{known.event_class.__qualname__} -> {known.event_type}")
-        where = getattr(event_class, "__qualname__", repr(event_class))
-        plan = _plan(event_class, message_class.DESCRIPTOR, where)
-        registration = _Registration(event_type, event_class, message_class, plan)
-        self._by_type[event_type] = registration
-        self._by_class[event_class] = registration
-        return event_type
-
-    def knows(self, event_type: str) -> bool:
-        return event_type in self._by_type
-
-    def event_types(self) -> frozenset[str]:
-        return frozenset(self._by_type)
-
-    def message_class(self, event_type: str) -> type[Message]:
-        return self._registration(event_type).message_class
-
-    def event_type(self, event: Any) -> str:
-        return self._registration_of(event).event_type
-
-    def to_message(self, event: Any) -> Message:
-        registration = self._registration_of(event)
-        message = registration.message_class()
-        registration.plan.write(message, event)
-        return message
-
-    def encode(self, event: Any) -> bytes:
-        """The payload bytes of ``event`` (deterministic serialization: equal events give equal bytes)."""
-        return self.to_message(event).SerializeToString(deterministic=True)
-
-    def from_message(self, message: Message) -> Any:
-        return self._registration(message.DESCRIPTOR.full_name).plan.read(message)
-
-    def decode(self, event_type: str, payload: bytes) -> Any:
-        """The domain event of type ``event_type`` carried by ``payload``."""
-        registration = self._registration(event_type)
-        try:
-            message = registration.message_class.FromString(payload)
-        except DecodeError as exc:
-            raise CodecError(f"{event_type}: payload does not parse: {exc}") from exc
-        return registration.plan.read(message)
-
-    def _registration(self, event_type: str) -> _Registration:
-        try:
-            return self._by_type[event_type]
-        except KeyError:
-            raise UnknownEventType(f"no event registered as {event_type!r}") from None
-
-    def _registration_of(self, event: Any) -> _Registration:
-        try:
-            return self._by_class[type(event)]
-        except KeyError:
-            raise UnknownEventType(f"no message registered for {type(event).__qualname__}") from None
-
-
-@functools.cache
-def _import_generated_events() -> None:
-    """Import every generated ``vaxtrail.<service>.<version>.events_pb2`` into the default descriptor pool."""
-    root = importlib.import_module(GENERATED_PACKAGE)
-    for service in pkgutil.iter_modules(root.__path__, f"{GENERATED_PACKAGE}."):
-        if not service.ispkg:
-            continue
-        versions = importlib.import_module(service.name).__path__
-        for version in pkgutil.iter_modules(versions, f"{service.name}."):
-            module = f"{version.name}.events_pb2"
-            if version.ispkg and importlib.util.find_spec(module) is not None:
-                importlib.import_module(module)
-
-
-def find_event_message_class(event_type: str) -> type[Message]:
-    """The generated message class of a VaxTrail event type (a top-level message of an ``events.proto``)."""
-    _import_generated_events()
-    try:
-        descriptor = descriptor_pool.Default().FindMessageTypeByName(event_type)
-    except KeyError:
-        raise UnknownEventType(f"no VaxTrail event type {event_type!r}") from None
-    if (descriptor.containing_type is not None or not descriptor.file.name.endswith("/events.proto")
-            or not descriptor.file.package.startswith(f"{GENERATED_PACKAGE}.")):
-        raise UnknownEventType(f"{event_type!r} is a protobuf message but not a VaxTrail event type")
-    return message_factory.GetMessageClass(descriptor)
-
-
-def decode_message(event_type: str, payload: bytes) -> Message:
-    """The raw protobuf message of any VaxTrail event, for consumers that need no domain dataclass."""
-    message_class = find_event_message_class(event_type)
-    try:
-        return message_class.FromString(payload)
-    except DecodeError as exc:
-        raise CodecError(f"{event_type}: payload does not parse: {exc}") from exc
