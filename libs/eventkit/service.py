@@ -7,6 +7,7 @@ is built when a process starts (``create_app`` / ``components``), never at impor
 
 from __future__ import annotations
 
+import hashlib
 import os
 import socket
 import threading
@@ -121,7 +122,7 @@ def worker_components(
     """The relay plus one runner per projection, ready for :func:`eventkit.worker.run_worker`."""
     settings = runtime.settings
     bootstrap = settings.kafka_bootstrap
-    instance = instance_id or socket.gethostname()
+    instance = instance_id or settings.worker_instance_id or _default_instance_id(settings)
     relay = Relay(
         runtime.store,
         runtime.pool,
@@ -135,7 +136,8 @@ def worker_components(
         runner = ProjectionRunner(
             projection,
             runtime.pool,
-            lambda group: make_consumer(bootstrap, group_id=group, client_id=f"{settings.service}-projection",
+            lambda group: make_consumer(bootstrap, group_id=f"{settings.kafka_group_prefix}.{group}",
+                                        client_id=f"{settings.service}-projection",
                                         max_poll_records=settings.projection_batch_size, instance_id=instance),
             lambda: make_producer(bootstrap, client_id=f"{settings.service}-dlq"),
             service=settings.service,
@@ -144,6 +146,13 @@ def worker_components(
         )
         components.append((f"projection:{projection.name}", runner.run))
     return components
+
+
+def _default_instance_id(settings: Settings) -> str:
+    """Host name + a short hash of the database URL: stable across restarts of this worker, distinct for
+    two workers on one host that serve different databases (e.g. a test run beside `make up`)."""
+    digest = hashlib.sha256(settings.database_url.encode()).hexdigest()[:8]
+    return f"{socket.gethostname()}-{digest}"
 
 
 def wsgi_app(service: str, create: Callable[[Settings], Flask]) -> Flask:

@@ -19,6 +19,10 @@ everything else receives the object. Variables (all optional unless noted):
 ``PROMETHEUS_MULTIPROC_DIR`` set by the gunicorn config / worker for multiprocess metrics.
 ``RELAY_BATCH_SIZE``        events per relay batch (default 500).
 ``PROJECTION_BATCH_SIZE``   records per projection transaction (default 500).
+``KAFKA_GROUP_PREFIX``      prefix of the projections' consumer group ids (default ``vaxtrail``): two
+                            deployments sharing one Kafka cluster need different prefixes.
+``WORKER_INSTANCE_ID``      static group membership id of this worker (default: host name + a hash of
+                            the database URL); keep it stable across restarts of the same worker.
 =========================== ===================================================================
 
 No secret has a default: the local stack writes its own development key and points
@@ -76,6 +80,8 @@ class Settings:
     http_port: int = 8000
     relay_batch_size: int = 500
     projection_batch_size: int = 500
+    kafka_group_prefix: str = "vaxtrail"
+    worker_instance_id: str | None = None
     version: str = "0.1.0"
 
     @property
@@ -119,6 +125,8 @@ class Settings:
                 http_port=int(env.get("PORT", PORTS[service])),
                 relay_batch_size=int(env.get("RELAY_BATCH_SIZE", "500")),
                 projection_batch_size=int(env.get("PROJECTION_BATCH_SIZE", "500")),
+                kafka_group_prefix=env.get("KAFKA_GROUP_PREFIX", "vaxtrail"),
+                worker_instance_id=env.get("WORKER_INSTANCE_ID") or None,
             )
         except ValueError as exc:
             raise SettingsError(str(exc)) from exc

@@ -76,6 +76,8 @@ def start_service(name: str, *, server_url: str, kafka_bootstrap: str, public_ke
         "VAXTRAIL_SERVICE": name,
         "PORT": str(port),
         "WEB_CONCURRENCY": "2",
+        # this run's own consumer groups, even on a Kafka cluster other runs share (KAFKA_BOOTSTRAP)
+        "KAFKA_GROUP_PREFIX": f"test-{uuid.uuid4().hex[:8]}",
     }
     env.pop("PROMETHEUS_MULTIPROC_DIR", None)
     service = RunningService(name, database, f"http://127.0.0.1:{port}", database_url)
