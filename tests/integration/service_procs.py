@@ -6,10 +6,13 @@ its own metrics folder, so runs never see each other's rows.
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +23,14 @@ from eventkit import db
 from eventkit.settings import with_database
 
 from .kafka_helpers import wait_for
+
+
+def private_workdir(name: str) -> Path:
+    """A folder for a service's keys, logs and metrics outside pytest's pruned basetemp (see the ``infra``
+    fixture for why); removed when the test process exits."""
+    path = Path(tempfile.mkdtemp(prefix=f"vaxtrail-test-{name}-"))
+    atexit.register(shutil.rmtree, path, True)
+    return path
 
 
 def free_port() -> int:
@@ -95,12 +106,12 @@ def start_service(name: str, *, server_url: str, kafka_bootstrap: str, public_ke
         if any(p.poll() is not None for p in service.processes):
             raise RuntimeError(f"{name} exited during start-up:\n{service.log_tail()}")
         try:
-            return requests.get(service.url("/readyz"), timeout=2).status_code == 200
-        except requests.ConnectionError:
+            return requests.get(service.url("/readyz"), timeout=10).status_code == 200
+        except requests.RequestException:  # not listening yet, or too slow to answer on a loaded machine
             return False
 
     try:
-        wait_for(ready, timeout=60, interval=0.1, what=f"{name} to be ready")
+        wait_for(ready, timeout=180, interval=0.1, what=f"{name} to be ready")
     except BaseException:
         service.stop()
         raise

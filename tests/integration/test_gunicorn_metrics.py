@@ -87,7 +87,7 @@ def gunicorn(tmp_path: Path) -> Iterator[tuple[str, Path]]:
             return False
 
     try:
-        wait_until(ready, timeout=30, what="gunicorn to answer /readyz", log=log)
+        wait_until(ready, timeout=120, what="gunicorn to answer /readyz", log=log)
         yield base_url, log
     finally:
         process.send_signal(signal.SIGTERM)

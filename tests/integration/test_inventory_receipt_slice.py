@@ -20,12 +20,12 @@ from vaxtrail.inventory.v1 import events_pb2
 from vaxtrail_cli.main import main as cli_main
 
 from .kafka_helpers import read_topic, wait_for
-from .service_procs import drop_service_database, start_service
+from .service_procs import drop_service_database, private_workdir, start_service
 
 
 @pytest.fixture(scope="module")
-def inventory(infra, tmp_path_factory):
-    workdir = tmp_path_factory.mktemp("inventory")
+def inventory(infra):
+    workdir = private_workdir("inventory")
     private, public = generate_dev_keypair(workdir / "keys")
     service = start_service("inventory", server_url=infra.server_url, kafka_bootstrap=infra.kafka_bootstrap,
                             public_key=public, workdir=workdir, migrations=MIGRATIONS)

@@ -61,7 +61,7 @@ def expected_tally(aggregates: int, per_aggregate: int) -> dict[str, tuple[int, 
     return {f"T-{a}": (sum(range(1, per_aggregate + 1)), per_aggregate) for a in range(aggregates)}
 
 
-def drain(runner, pool, expected, timeout=60.0):
+def drain(runner, pool, expected, timeout=180.0):
     wait_for(lambda: runner.poll_once(200) == 0 and tally(pool) == expected, timeout=timeout,
              what="the projection to converge")
 
@@ -85,7 +85,7 @@ def test_killing_the_runner_at_any_moment_applies_each_event_exactly_once(setup,
         proc = subprocess.Popen([sys.executable, str(PROC), database, infra.kafka_bootstrap, events_topic, dlq],
                                 env=dict(os.environ), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         before = applied()
-        wait_for(lambda b=before: applied() > b or applied() == 800, timeout=60, what="progress")
+        wait_for(lambda b=before: applied() > b or applied() == 800, timeout=180, what="progress")
         proc.send_signal(signal.SIGKILL)
         proc.wait()
     runner = make_runner(database, infra.kafka_bootstrap, events_topic, dlq)

@@ -95,7 +95,7 @@ def test_killing_the_relay_at_any_moment_loses_and_reorders_nothing(store_pool, 
         append_ticks(store, aggregates=10, rounds=5, start_round=60 + 5 * round_)
     proc = start()
     try:
-        wait_for(lambda: relay.cursor() == store.last_position(), timeout=60, what="the relay to catch up")
+        wait_for(lambda: relay.cursor() == store.last_position(), timeout=180, what="the relay to catch up")
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=30)
