@@ -1,0 +1,16 @@
+"""Allocation read models of other services' topics (each rebuildable from offset 0 with ``vaxtrail rebuild``).
+
+- :mod:`.supply` (``vaxtrail.inventory.v1``): supply tree, presentations, lots, stock per store x lot;
+- :mod:`.demand` (``vaxtrail.registration.v1``): approved registrants per province / district and groups;
+- :mod:`.doses` (``vaxtrail.immunization.v1``): doses given per site and product.
+
+Queries over them (and over the service's own event store) live in :mod:`services.allocation.views`.
+"""
+
+from __future__ import annotations
+
+from services.allocation.projections.demand import demand
+from services.allocation.projections.doses import doses_given
+from services.allocation.projections.supply import supply
+
+__all__ = ["demand", "doses_given", "supply"]
