@@ -89,6 +89,16 @@ class AllocationHandlers:
             self.read.recipients(level, province_code, today), committed, non_first, promises.reserved,
             shipped(plan_id), outstanding, today)
 
+    def availability(self, source: str, presentation_id: str) -> dict[str, int]:
+        """What plans from ``source`` can still take: the numbers INV-15 and INV-18 check against."""
+        picture = self.picture(None, source=source, presentation_id=presentation_id, level="NATIONAL",
+                               province_code="", plan_id="")
+        usable = sum(lot.on_hand for lot in picture.lots if lot.usable)
+        free = usable - picture.committed_elsewhere
+        reserve_left = max(0, picture.reserved - picture.committed_non_first_elsewhere)
+        return {"usable": usable, "committed": picture.committed_elsewhere, "reserved": picture.reserved,
+                "free": free, "free_for_first_doses": free - reserve_left}
+
     def plan(self, plan_id: str) -> plans.AllocationPlan:
         state, _ = self.repository.load(PLAN, plan_id)
         if not state.status:

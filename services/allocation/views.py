@@ -49,8 +49,8 @@ class ReadModels:
             rows = self._all(
                 "SELECT CASE WHEN kind = 'PROVINCE_STORE' THEN province_code ELSE location_id END,"
                 " CASE WHEN kind = 'PROVINCE_STORE' THEN 'PROVINCE' ELSE 'SPECIAL_UNIT' END,"
-                " location_id, province_code, active_until FROM supply_locations"
-                " WHERE kind IN ('PROVINCE_STORE', 'SPECIAL_UNIT') ORDER BY location_id")
+                " location_id AS store, province_code, active_until FROM supply_locations"
+                " WHERE kind IN ('PROVINCE_STORE', 'SPECIAL_UNIT') ORDER BY store")
         else:
             rows = self._all(
                 "SELECT district_code, 'DISTRICT', location_id, province_code, active_until FROM supply_locations"
@@ -69,6 +69,16 @@ class ReadModels:
             return None, ["national", f"site:{site_id}"]
         site = Site(row[0], row[1], row[2], row[3], row[4], row[5] or "")
         return site, ["national", f"province:{row[6]}", f"district:{row[7]}", f"site:{site_id}"]
+
+    def location(self, location_id: str) -> dict | None:
+        rows = self._all(
+            "SELECT location_id, kind, name, parent_id, province_code, district_code, injection_tables, active_from,"
+            " active_until FROM supply_locations WHERE location_id = %s", (location_id,))
+        if not rows:
+            return None
+        keys = ("location_id", "kind", "name", "parent_id", "province_code", "district_code", "injection_tables",
+                "active_from", "active_until")
+        return {k: (v.isoformat() if isinstance(v, date) else v) for k, v in zip(keys, rows[0], strict=True)}
 
     # -- products and stock -------------------------------------------------------------------------
     def presentation(self, presentation_id: str) -> Presentation:

@@ -9,6 +9,7 @@ from pydantic import AwareDatetime, BaseModel, Field
 
 from eventkit.aggregates import fingerprint
 from eventkit.auth import current_principal, requires
+from eventkit.errors import NotFound
 from eventkit.web import parse_body
 from eventkit.web.commands import command_context, command_response
 from eventkit.web.openapi import documented
@@ -115,6 +116,23 @@ def blueprint(handlers: AllocationHandlers) -> Blueprint:
         args = SupplyQuery.model_validate(request.args.to_dict())
         today = datetime.now(UTC).date()
         return jsonify({"items": handlers.read.stock_summary(args.location_id, args.presentation_id, today)})
+
+    @bp.get("/availability")
+    @requires(*READERS)
+    @documented("Doses plans from a store can still take: usable, committed, reserved, free (INV-15, INV-18)",
+                tags=["read models"], query=SupplyQuery)
+    def availability():
+        args = SupplyQuery.model_validate(request.args.to_dict())
+        return jsonify(handlers.availability(args.location_id, args.presentation_id))
+
+    @bp.get("/locations/<location_id>")
+    @requires(*READERS)
+    @documented("One node of the supply tree, from the inventory read model", tags=["read models"], errors=[404])
+    def location(location_id: str):
+        found = handlers.read.location(location_id)
+        if found is None:
+            raise NotFound(f"no location {location_id} (yet)", field="location_id")
+        return jsonify(found)
 
     @bp.get("/demand")
     @requires(*READERS)
