@@ -7,10 +7,11 @@ from pathlib import Path
 
 from eventkit.service import ServiceRuntime, ServiceWiring
 from eventkit.settings import Settings
-from services.allocation import api, projections
+from services.allocation import api
 from services.allocation.codec import build_codec
 from services.allocation.handlers import AllocationHandlers
 from services.allocation.ledger import Ledger
+from services.allocation.projections import demand, doses, supply
 from services.allocation.views import ReadModels
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -23,7 +24,7 @@ def blueprints(runtime: ServiceRuntime):
 
 
 def all_projections(settings: Settings, codec):
-    return [projections.supply(), projections.demand(), projections.doses_given()]
+    return [supply.supply(), demand.demand(), doses.doses_given()]
 
 
 WIRING = ServiceWiring(migrations=MIGRATIONS, codec=build_codec, blueprints=blueprints, projections=all_projections)

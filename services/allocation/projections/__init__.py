@@ -6,11 +6,3 @@
 
 Queries over them (and over the service's own event store) live in :mod:`services.allocation.views`.
 """
-
-from __future__ import annotations
-
-from services.allocation.projections.demand import demand
-from services.allocation.projections.doses import doses_given
-from services.allocation.projections.supply import supply
-
-__all__ = ["demand", "doses_given", "supply"]
