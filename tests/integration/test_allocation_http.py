@@ -10,6 +10,7 @@ example over HTTP, answered 422 problem+json naming the rule and field, with not
 from __future__ import annotations
 
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -249,3 +250,68 @@ def test_vaxtrail_rebuild_replays_the_supply_read_model_from_offset_0(allocation
     monkeypatch.setenv("KAFKA_BOOTSTRAP", infra.kafka_bootstrap)
     assert cli_main(["rebuild", "allocation", "supply"]) == 0
     wait_for(lambda: on_hand(allocation, world.national, world) == national, what="the replayed supply read model")
+
+
+def approved_plan(allocation, world: World, doses: int = 1_000) -> str:
+    anh = bearer(allocation, "national_admin", "national", sub="admin-anh")
+    binh = bearer(allocation, "national_admin", "national", sub="admin-binh")
+    pid = plan_id()
+    body = national_plan(world, pid, method="MANUAL", lines=[{"recipient_unit_id": "95", "doses": doses}])
+    assert post(allocation, "/v1/allocation-plans", body, anh).status_code == 201
+    assert post(allocation, f"/v1/allocation-plans/{pid}/submit", {}, anh).status_code == 201
+    assert post(allocation, f"/v1/allocation-plans/{pid}/approve", {}, binh).status_code == 201
+    return pid
+
+
+def test_an_approved_plan_is_not_edited_but_amended_and_approved_again_by_another_officer(allocation, world):
+    anh = bearer(allocation, "national_admin", "national", sub="admin-anh")
+    binh = bearer(allocation, "national_admin", "national", sub="admin-binh")
+    pid = approved_plan(allocation, world)
+    before = events_of(allocation, pid)
+    edit = post(allocation, f"/v1/allocation-plans/{pid}/lines", {"recipient_unit_id": "95", "doses": 5_000}, anh)
+    assert_rejected(edit, "INV-16", "status")
+    assert events_of(allocation, pid) == before
+
+    amended = post(allocation, f"/v1/allocation-plans/{pid}/amendments",
+                   {"line_id": "L-95", "delta_doses": 500, "reason": "outbreak in 95"}, binh)
+    assert amended.status_code == 201 and amended.json()["status"] == "SUBMITTED"
+    assert_rejected(post(allocation, f"/v1/allocation-plans/{pid}/release", {}, binh), "INV-16", "status")
+    assert_rejected(post(allocation, f"/v1/allocation-plans/{pid}/approve", {}, binh), "INV-16", "actor_id")
+    assert post(allocation, f"/v1/allocation-plans/{pid}/approve", {}, anh).json()["status"] == "APPROVED"
+    plan = get(allocation, f"/v1/allocation-plans/{pid}", anh).json()
+    assert (plan["lines"][0]["doses"], plan["approved_by"]) == (1_500, "admin-anh")
+
+
+def test_a_rejected_plan_goes_back_to_draft_and_a_cancelled_one_cannot_be_released(allocation, world):
+    anh = bearer(allocation, "national_admin", "national", sub="admin-anh")
+    binh = bearer(allocation, "national_admin", "national", sub="admin-binh")
+    pid = plan_id()
+    body = national_plan(world, pid, method="MANUAL", lines=[{"recipient_unit_id": "96", "doses": 1_000}])
+    assert post(allocation, "/v1/allocation-plans", body, anh).status_code == 201
+    assert post(allocation, f"/v1/allocation-plans/{pid}/submit", {}, anh).status_code == 201
+    assert_rejected(post(allocation, f"/v1/allocation-plans/{pid}/reject", {"comment": ""}, binh), "INV-16", "comment")
+    rejected = post(allocation, f"/v1/allocation-plans/{pid}/reject", {"comment": "use the new lot"}, binh)
+    assert rejected.json()["status"] == "DRAFT"
+    assert post(allocation, f"/v1/allocation-plans/{pid}/lines", {"recipient_unit_id": "96", "doses": 800},
+                anh).status_code == 201
+    assert post(allocation, f"/v1/allocation-plans/{pid}/cancel", {"comment": "superseded"}, anh
+                ).json()["status"] == "CANCELLED"
+    before = events_of(allocation, pid)
+    assert_rejected(post(allocation, f"/v1/allocation-plans/{pid}/release", {}, binh), "INV-16", "status")
+    assert events_of(allocation, pid) == before
+
+
+def test_province_officers_may_not_touch_national_plans(allocation, world):
+    pid = approved_plan(allocation, world)
+    officer = bearer(allocation, "province_officer", "province:96", sub="officer-lan")
+    response = post(allocation, f"/v1/allocation-plans/{pid}/release", {}, officer)
+    assert response.status_code == 403 and response.json()["rule"] == "role"
+
+
+def test_concurrent_plannings_of_one_session_create_it_once(allocation, world):
+    officer = bearer(allocation, "district_officer", "district:964", sub="officer-964")
+    session = session_body(world, tables=1, persons=40)
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        statuses = sorted(pool.map(lambda _: post(allocation, "/v1/sessions", session, officer).status_code, range(4)))
+    assert statuses == [201, 409, 409, 409]  # DuplicateEntity, or INV-37 when both decided on version 0
+    assert events_of(allocation, session["session_id"]) == 1
