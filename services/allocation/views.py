@@ -114,26 +114,44 @@ class ReadModels:
 
     # -- demand and progress ------------------------------------------------------------------------
     def demand(self, level: str, recipients: dict[str, Recipient], groups: tuple[str, ...]) -> dict[str, Demand]:
-        """Approved registrants per recipient (in ``groups`` when given) and per priority group."""
-        rows = self._all(
-            "SELECT p.person_id, p.province_code, p.district_health_centre_id, g.group_code FROM demand_people p"
-            " LEFT JOIN demand_groups g USING (person_id) WHERE p.approved AND NOT p.merged")
+        """Approved registrants per recipient (in ``groups`` when given) and per priority group.
+
+        A person counts for the recipient location they are assigned to (district centre, special unit),
+        otherwise, in NATIONAL plans, for their approving province. Counted in SQL: no person rows leave
+        the database.
+        """
         by_location = {r.location_id: r.unit_id for r in recipients.values()}
-        people: dict[str, set[str]] = {unit: set() for unit in recipients}
-        by_group: dict[str, dict[str, set[str]]] = {unit: {} for unit in recipients}
-        for person, province, centre, group in rows:
-            if groups and group not in groups:
-                continue
-            unit = by_location.get(centre)
-            if unit is None and level == "NATIONAL" and province in recipients:
-                unit = province
-            if unit is None:
-                continue
-            people[unit].add(person)
-            if group:
-                by_group[unit].setdefault(group, set()).add(person)
-        return {unit: Demand(unit, len(people[unit]), {g: len(p) for g, p in by_group[unit].items()})
-                for unit in recipients}
+        unit_key = ("CASE WHEN p.district_health_centre_id = ANY(%(locations)s) THEN p.district_health_centre_id"
+                    " ELSE 'province:' || p.province_code END")
+        in_groups = (" AND EXISTS (SELECT 1 FROM demand_groups x WHERE x.person_id = p.person_id"
+                     " AND x.group_code = ANY(%(groups)s))") if groups else ""
+        params = {"locations": list(by_location), "groups": list(groups)}
+        totals = self._all_named(
+            f"SELECT {unit_key}, count(*) FROM demand_people p WHERE p.approved AND NOT p.merged{in_groups}"
+            " GROUP BY 1", params)
+        per_group = self._all_named(
+            f"SELECT {unit_key}, g.group_code, count(*) FROM demand_people p JOIN demand_groups g USING (person_id)"
+            f" WHERE p.approved AND NOT p.merged{in_groups} GROUP BY 1, 2", params)
+
+        def unit_of(key: str) -> str | None:
+            if key in by_location:
+                return by_location[key]
+            code = key.removeprefix("province:")
+            return code if level == "NATIONAL" and key.startswith("province:") and code in recipients else None
+
+        population: dict[str, int] = dict.fromkeys(recipients, 0)
+        by_group: dict[str, dict[str, int]] = {unit: {} for unit in recipients}
+        for key, count in totals:
+            if (unit := unit_of(key)) is not None:
+                population[unit] += count
+        for key, group, count in per_group:
+            if (unit := unit_of(key)) is not None and (not groups or group in groups):
+                by_group[unit][group] = by_group[unit].get(group, 0) + count
+        return {unit: Demand(unit, population[unit], by_group[unit]) for unit in recipients}
+
+    def _all_named(self, query: str, params: dict) -> list[tuple]:
+        with self._pool.connection() as conn:
+            return conn.execute(query, params).fetchall()
 
     def doses_given(self, unit_id: str, presentation_id: str) -> tuple[int, int]:
         """(first, second) PRIMARY doses of a product given at sites of a province code or special unit."""

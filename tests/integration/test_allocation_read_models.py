@@ -144,3 +144,22 @@ def test_doses_given_count_first_and_second_doses_per_province_and_void_errors(c
     apply(conn, doses_projection.HANDLERS, immunization.DoseEnteredInError(dose_id="D-3"))
     assert ReadModels(Pool(conn)).doses_given("79", AZ) == (2, 1)
 
+
+
+def test_demand_of_a_province_plan_counts_people_assigned_to_its_districts_in_the_target_groups(conn):
+    supply(conn, inventory.LocationRegistered(location_id="DS-760", kind="DISTRICT_STORE", province_code="79",
+                                              district_code="760"))
+    supply(conn, inventory.LocationRegistered(location_id="DS-761", kind="DISTRICT_STORE", province_code="79",
+                                              district_code="761"))
+    for index in range(5):
+        person = str(uuid.uuid4())
+        apply(conn, demand_projection.HANDLERS, registration.RegistrationApproved(person_id=person,
+                                                                                  province_code="79"))
+        apply(conn, demand_projection.HANDLERS, registration.PersonAssignedToDistrict(
+            person_id=person, district_health_centre_id="DS-760" if index < 3 else "DS-761"))
+        apply(conn, demand_projection.HANDLERS, registration.PriorityGroupAssigned(
+            person_id=person, group_code="G1" if index % 2 == 0 else "G5"))
+    read = ReadModels(Pool(conn))
+    found = read.demand("PROVINCE", read.recipients("PROVINCE", "79", TODAY), ("G1",))
+    assert {unit: (d.population, dict(d.by_group)) for unit, d in found.items()} == {
+        "760": (2, {"G1": 2}), "761": (1, {"G1": 1})}

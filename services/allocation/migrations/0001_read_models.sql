@@ -79,3 +79,6 @@ CREATE TABLE IF NOT EXISTS doses_given (
     voided          boolean NOT NULL DEFAULT false
 );
 CREATE INDEX IF NOT EXISTS doses_given_event ON doses_given (event_id);
+CREATE INDEX IF NOT EXISTS demand_people_approved ON demand_people (province_code, district_health_centre_id)
+    WHERE approved AND NOT merged;
+CREATE INDEX IF NOT EXISTS doses_given_product ON doses_given (presentation_id, site_id) WHERE NOT voided;

@@ -158,3 +158,15 @@ def _fold(events) -> plans.AllocationPlan:
     for event in events:
         state = plans.evolve(state, event)
     return state
+
+
+def test_a_line_removed_from_a_draft_gives_its_doses_back():
+    events = plans.remove_line(_fold(a_draft()), "L-01", plans.Decision("admin-anh", NOW, "01 supplied by COVAX"))
+    assert events[0].delta_doses == -400_000
+    assert set(_fold([*a_draft(), *events]).lines) == {"L-79", "L-SU-ARMY"}
+
+
+def test_rejects_removing_a_line_once_submitted():
+    with pytest.raises(DomainError) as error:
+        plans.remove_line(_fold([*a_draft(), submitted()]), "L-01", plans.Decision("admin-anh", NOW))
+    assert error.value.rule == "INV-16"
