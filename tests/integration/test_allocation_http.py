@@ -42,28 +42,27 @@ def allocation(infra, tmp_path_factory):
     drop_service_database(service, infra.server_url)
 
 
-class _PatientReadiness:
-    """``requests`` as service_procs' readiness poll sees it: a slow /readyz is "not ready yet", not an error.
+def _patient_get(url, **kwargs):
+    """A readiness poll that treats a slow /readyz as "not ready yet" instead of an error.
 
-    service_procs polls with a 2 s read timeout and lets a timeout escape; on a loaded machine (other test
-    sessions running) /readyz's Kafka check can take longer. Reported to the lead as a shared fix.
+    The base service_procs polls with a 2 s read timeout and lets a timeout escape; on a loaded machine
+    (other test sessions running) /readyz's Kafka check can take longer. Reported to the lead as a shared fix.
     """
+    try:
+        return requests.get(url, **{**kwargs, "timeout": 10})
+    except requests.Timeout:
+        return SimpleNamespace(status_code=503)
 
-    ConnectionError = requests.ConnectionError
 
-    @staticmethod
-    def get(url, **kwargs):
-        try:
-            return requests.get(url, **{**kwargs, "timeout": 10})
-        except requests.Timeout:
-            return SimpleNamespace(status_code=503)
+_PATIENT_REQUESTS = SimpleNamespace(get=_patient_get, ConnectionError=requests.ConnectionError,
+                                    RequestException=requests.RequestException, Timeout=requests.Timeout)
 
 
 def start_when_kafka_answers(infra, workdir, public):
     """Start web + worker once the broker answers, tolerating a slow readiness check."""
     wait_for(lambda: kafka_reachable(infra.kafka_bootstrap), timeout=60, interval=0.5, what="Kafka metadata")
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(service_procs, "requests", _PatientReadiness)
+        patch.setattr(service_procs, "requests", _PATIENT_REQUESTS)
         return start_service("allocation", server_url=infra.server_url, kafka_bootstrap=infra.kafka_bootstrap,
                              public_key=public, workdir=workdir, migrations=MIGRATIONS)
 
