@@ -50,6 +50,13 @@ class Ledger:
         for aggregate_id, event_type, payload in rows:
             yield aggregate_id, self._codec.decode(event_type, bytes(payload))
 
+    def all_plans(self) -> dict[str, plans.AllocationPlan]:
+        """Every plan folded from the store (for listings; promising commands use :meth:`promises`)."""
+        found: dict[str, plans.AllocationPlan] = {}
+        for plan_id, event in self._events("allocation_plan"):
+            found[plan_id] = plans.evolve(found.get(plan_id, plans.AllocationPlan.empty()), event)
+        return found
+
     def promises(self, source_location_id: str, presentation_id: str) -> Promises:
         found = Promises()
         for plan_id, event in self._events("allocation_plan"):

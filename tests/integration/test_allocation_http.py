@@ -179,6 +179,8 @@ def test_a_national_plan_is_approved_by_a_second_officer_released_and_the_distri
     assert post(allocation, f"/v1/allocation-plans/{ppid}/submit", {}, lan).status_code == 201
     assert post(allocation, f"/v1/allocation-plans/{ppid}/approve", {}, minh).status_code == 201
     assert post(allocation, f"/v1/allocation-plans/{ppid}/release", {}, minh).status_code == 201
+    listed = get(allocation, "/v1/allocation-plans", lan, status="RELEASED").json()["items"]
+    assert [p["plan_id"] for p in listed] == [ppid]  # a province officer sees its province's plans only
     world.ship(ppid, "L-964", world.store["96"], world.district, 2_000)
     wait_for(lambda: on_hand(allocation, world.district, world) == 2_000, what="the district's stock")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from flask import Blueprint, jsonify
+from flask import Blueprint, jsonify, request
 from pydantic import Field, model_validator
 
 from eventkit.aggregates import fingerprint
@@ -107,6 +107,11 @@ class PlanLine(Strict):
     target_group_codes: list[str]
 
 
+class PlanQuery(Strict):
+    status: str | None = Field(default=None, description="DRAFT | SUBMITTED | APPROVED | RELEASED | CANCELLED")
+    presentation_id: str | None = None
+
+
 class PlanView(Strict):
     plan_id: str
     status: str
@@ -120,6 +125,10 @@ class PlanView(Strict):
     submitted_by: str
     approved_by: str
     lines: list[PlanLine]
+
+
+class PlanList(Strict):
+    items: list[PlanView]
 
 
 def plan_view(plan: plans.AllocationPlan) -> dict:
@@ -163,6 +172,20 @@ def blueprint(handlers: AllocationHandlers) -> Blueprint:
             raise Forbidden("national plans are drafted by national_admin", field="level", rule="role")
         principal.require_scope(scope_path(body.level, body.province_code), field="province_code")
         return command_response(handlers.draft_plan(body.request(), *context("plans", body)))
+
+    @bp.get("/allocation-plans")
+    @requires(*READERS)
+    @documented("Allocation plans the caller's scope covers (folded from the event store)", tags=["plans"],
+                query=PlanQuery, responses={200: PlanList})
+    def list_plans():
+        query = PlanQuery.model_validate(request.args.to_dict())
+        principal = current_principal()
+        everything = principal.role in ("auditor", "analyst")
+        items = [plan_view(p) for p in handlers.ledger.all_plans().values()
+                 if (query.status is None or p.status == query.status)
+                 and (query.presentation_id is None or p.presentation_id == query.presentation_id)
+                 and (everything or principal.covers(scope_path(p.level, p.issuing_province_code)))]
+        return jsonify({"items": items})
 
     @bp.get("/allocation-plans/<plan_id>")
     @requires(*READERS)
