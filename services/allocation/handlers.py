@@ -215,7 +215,7 @@ class AllocationHandlers:
     # -- second-dose reserves ---------------------------------------------------------------------------
     def recompute_reserve(self, unit_id: str, presentation_id: str, cohort: str, held_at: str | None,
                           context: CommandContext, request_hash: str) -> AppendResult:
-        source = self.read.store_of("NATIONAL", "", held_at)
+        source = self.read.store_of("NATIONAL", "", None) if held_at is None else self.read.holding_store(held_at)
         presentation = self.read.presentation(presentation_id)
         rid = reservations.reservation_id(source, unit_id, presentation_id)
         after: list[int] = []

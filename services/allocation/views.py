@@ -44,6 +44,14 @@ class ReadModels:
         raise DomainError(f"no {kind.lower().replace('_', ' ')} {source_location_id or province_code or ''} is known",
                           field="source_location_id", rule="INV-17")
 
+    def holding_store(self, location_id: str) -> str:
+        """A store that can hold a second-dose reserve: the national store or a province store."""
+        found = self.location(location_id)
+        if found is None or found["kind"] not in ("NATIONAL_STORE", "PROVINCE_STORE"):
+            raise DomainError(f"{location_id} is not a national or province store", field="held_at_location_id",
+                              rule="INV-18")
+        return location_id
+
     def recipients(self, level: str, province_code: str, today: date) -> dict[str, Recipient]:
         if level == "NATIONAL":
             rows = self._all(
