@@ -67,7 +67,7 @@ class AllocationHandlers:
         self._clock = clock
 
     # -- what a plan decision sees --------------------------------------------------------------------
-    def picture(self, plan: plans.AllocationPlan | None, *, source: str, presentation_id: str, level: str,
+    def picture(self, *, source: str, presentation_id: str, level: str,
                 province_code: str, plan_id: str) -> SupplyPicture:
         today = self._clock().date()
         presentation = self.read.presentation(presentation_id)
@@ -91,7 +91,7 @@ class AllocationHandlers:
 
     def availability(self, source: str, presentation_id: str) -> dict[str, int]:
         """What plans from ``source`` can still take: the numbers INV-15 and INV-18 check against."""
-        picture = self.picture(None, source=source, presentation_id=presentation_id, level="NATIONAL",
+        picture = self.picture(source=source, presentation_id=presentation_id, level="NATIONAL",
                                province_code="", plan_id="")
         usable = sum(lot.on_hand for lot in picture.lots if lot.usable)
         free = usable - picture.committed_elsewhere
@@ -111,7 +111,7 @@ class AllocationHandlers:
         with self.ledger.guard(current.source_location_id):
             def decision(state: plans.AllocationPlan):
                 picture = None if not needs_picture else self.picture(
-                    state, source=state.source_location_id, presentation_id=state.presentation_id,
+                    source=state.source_location_id, presentation_id=state.presentation_id,
                     level=state.level, province_code=state.issuing_province_code, plan_id=plan_id)
                 return decide(state, picture)
             return self._execute_plan(plan_id, decision, context, request_hash)
@@ -138,9 +138,7 @@ class AllocationHandlers:
         source = self.read.store_of(request.level, request.province_code, request.source_location_id)
         with self.ledger.guard(source):
             def decide(state: plans.AllocationPlan):
-                skeleton = plans.AllocationPlan(plan_id=plan_id, level=request.level, source_location_id=source,
-                                                presentation_id=request.presentation_id, lot_ids=request.lot_ids)
-                picture = self.picture(skeleton, source=source, presentation_id=request.presentation_id,
+                picture = self.picture(source=source, presentation_id=request.presentation_id,
                                        level=request.level, province_code=request.province_code, plan_id=plan_id)
                 command = plans.DraftPlan(
                     plan_id, request.level, request.province_code if request.level == "PROVINCE" else "",
