@@ -1,6 +1,7 @@
-"""The allocation service: owns allocation plans down the supply tree and district session plans.
+"""The allocation service: allocation plans down the supply tree, second-dose reserves, district session plans.
 
-Skeleton: web (health, readiness, metrics, auth, the shared ``/v1/trail`` route) and worker (the relay of
-its event store to ``vaxtrail.allocation.v1``) are wired; its domain, handlers, projections and API arrive with
-the issue that builds the service, in the layout of ``services/inventory``.
+Layout: ``domain/`` (pure decisions), ``handlers.py`` (read -> decide -> append), ``ledger.py`` (what the
+own event store has promised), ``projections/`` + ``views.py`` (read models of the inventory, registration
+and immunization topics), ``api/`` (Flask blueprints), ``codec.py``, ``bootstrap.py``. See
+docs/services/allocation.md.
 """

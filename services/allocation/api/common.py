@@ -1,0 +1,27 @@
+"""Request-model building blocks the allocation routes share."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Id = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._:\-]+$")
+Code = Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9._\-]+$")
+PLAN_WRITERS = ("national_admin", "province_officer")
+READERS = ("national_admin", "province_officer", "district_officer", "auditor", "analyst")
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Accepted(BaseModel):
+    id: str
+    event_ids: list[str]
+    aggregate_version: int | None
+    status: str | None = None
+    reserved_doses: int | None = None
+
+
+def scope_path(level: str, province_code: str) -> list[str]:
+    """Scope path of a plan: national plans need ``national``; a province's plans also accept its officers."""
+    return ["national"] if level == "NATIONAL" else ["national", f"province:{province_code}"]
