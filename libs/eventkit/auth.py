@@ -4,12 +4,12 @@ A token is a JWT signed with ES256 (default) or RS256 - never HS*, never ``none`
 
 - ``sub``   the actor id (recorded as ``actor_id`` on every event the request causes);
 - ``role``  one of :data:`ROLES`;
-- ``scope`` a list of scope strings: ``national``, ``province:79``, ``district:79-760``, ``site:S-0001``,
+- ``scope`` a list of scope strings: ``national``, ``province:79``, ``district:760``, ``site:S-0001``,
   or ``person:<person id>`` for a citizen;
 - ``iss``, ``aud``, ``iat``, ``exp``; the header carries ``kid``.
 
 A service computes a target's *scope path* from its own reference data, e.g.
-``["national", "province:79", "district:79-760", "site:S-0001"]``; a principal may act on the target when
+``["national", "province:79", "district:760", "site:S-0001"]``; a principal may act on the target when
 one of its scopes is on that path (:meth:`Principal.covers`).
 
 Views declare who may call them with :func:`requires`; a view without it is public (only health, metrics

@@ -82,8 +82,8 @@ def gunicorn(tmp_path: Path) -> Iterator[tuple[str, Path]]:
         if process.poll() is not None:
             pytest.fail(f"gunicorn exited with {process.returncode}:\n{log.read_text()[-4000:]}")
         try:
-            return requests.get(f"{base_url}/readyz", timeout=1).status_code == 200
-        except requests.ConnectionError:
+            return requests.get(f"{base_url}/readyz", timeout=10).status_code == 200
+        except requests.RequestException:  # not listening yet, or slow to answer on a loaded machine
             return False
 
     try:

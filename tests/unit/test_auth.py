@@ -36,7 +36,7 @@ from eventkit.auth import (
 )
 from eventkit.settings import Settings, SettingsError
 
-SITE_IN_79 = ["national", "province:79", "district:79-760", "site:S-0001"]
+SITE_IN_79 = ["national", "province:79", "district:760", "site:S-0001"]
 SITE_IN_01 = ["national", "province:01", "district:01-001", "site:S-0420"]
 
 
