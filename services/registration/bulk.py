@@ -33,6 +33,10 @@ COLUMNS = ("national_id_kind", "national_id", "full_name", "date_of_birth", "dat
            "priority_group")
 REQUIRED = ("national_id_kind", "national_id", "full_name", "date_of_birth", "sex", "province_code")
 UPLOAD = "bulk_upload"
+# Domain errors name command fields; the uploader reads CSV columns.
+_COLUMN_OF = {"group_code": "priority_group", "catalogue_version": "priority_group", "evidence": "priority_group",
+              "effective_date": "priority_group", **{f"address.{c}": c for c in
+                                                     ("province_code", "district_code", "commune_code", "address_line")}}
 
 
 class _HashingReader(io.RawIOBase):
@@ -204,6 +208,8 @@ class BulkUpload:
         counter = {"invalid": "invalid", "duplicate_in_file": "duplicates_in_file",
                    "already_registered": "already_registered"}[status]
         setattr(summary, counter, getattr(summary, counter) + 1)
+        if "field" in detail:
+            detail["field"] = _COLUMN_OF.get(detail["field"], detail["field"])
         if status == "duplicate_in_file":
             detail.setdefault("rule", "INV-31")
             detail.setdefault("field", "national_id")
