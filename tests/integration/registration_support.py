@@ -30,19 +30,10 @@ from .service_procs import RunningService, drop_service_database, start_service
 _serials = itertools.count(int(uuid.uuid4().int % 10**5) * 1000)
 
 
-def start_registration(infra, workdir: Path, attempts: int = 3) -> RunningService:
+def start_registration(infra, workdir: Path) -> RunningService:
     private, public = generate_dev_keypair(workdir / "keys")
-    for attempt in range(1, attempts + 1):
-        try:
-            service = start_service("registration", server_url=infra.server_url,
-                                    kafka_bootstrap=infra.kafka_bootstrap, public_key=public, workdir=workdir,
-                                    migrations=MIGRATIONS)
-            break
-        except requests.Timeout:
-            # service_procs' readiness probe lets a slow /readyz (2 s timeout on a loaded machine) escape as
-            # ReadTimeout instead of polling again; start afresh (reported to the lead).
-            if attempt == attempts:
-                raise
+    service = start_service("registration", server_url=infra.server_url, kafka_bootstrap=infra.kafka_bootstrap,
+                            public_key=public, workdir=workdir, migrations=MIGRATIONS)
     service.private_key = Path(private).read_bytes()
     service.http = requests.Session()
     return service

@@ -9,9 +9,11 @@ session does not mix other tests' people into the counts.
 from __future__ import annotations
 
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 
 import psycopg
 import pytest
+import requests
 
 from .kafka_helpers import wait_for
 from .registration_csv import BAD_ROWS, bad_row, to_csv, valid_row
@@ -71,12 +73,14 @@ def test_a_thousand_people_are_registered_approved_by_their_province_and_assigne
         assert (report["registered"], len(report["problems"])) == (count, problems)
         assert report["problems"][-1]["status"] == "duplicate_in_file"
 
-    for province, count in SINGLE.items():
-        for i in range(count):
-            citizen = bearer(registration, "citizen", "person:none", sub=f"citizen-{province}-{uuid.uuid4().hex[:8]}")
-            body = person_body(province=province, district=AREAS[province][i % 2], full_name="Lê Văn Tâm")
-            response = http.post(registration.url("/v1/persons"), json=body, headers=citizen, timeout=10)
-            assert response.status_code == 201, response.text
+    def register_citizen(province: str, i: int) -> None:
+        citizen = bearer(registration, "citizen", "person:none", sub=f"citizen-{province}-{uuid.uuid4().hex[:8]}")
+        body = person_body(province=province, district=AREAS[province][i % 2], full_name="Lê Văn Tâm")
+        response = requests.post(registration.url("/v1/persons"), json=body, headers=citizen, timeout=30)
+        assert response.status_code == 201, response.text
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        list(pool.map(lambda job: register_citizen(*job), [(p, i) for p, n in SINGLE.items() for i in range(n)]))
 
     def queues() -> dict[str, list[dict]] | None:
         found = {}
@@ -98,14 +102,19 @@ def test_a_thousand_people_are_registered_approved_by_their_province_and_assigne
                          headers=officers[other], timeout=10).status_code == 403
         for district in AREAS[province]:
             wait_for_centre(registration, centre(province, district))
-        for item in items:
-            person, headers = item["person_id"], officers[province]
-            assert http.post(registration.url(f"/v1/persons/{person}/approval"), json={}, headers=headers,
-                             timeout=10).status_code == 201
-            assigned = http.post(registration.url(f"/v1/persons/{person}/district-assignment"), headers=headers,
+
+    def approve_and_assign(province: str, item: dict) -> None:
+        person, headers = item["person_id"], officers[province]
+        approved = requests.post(registration.url(f"/v1/persons/{person}/approval"), json={}, headers=headers,
+                                 timeout=30)
+        assert approved.status_code == 201, approved.text
+        assigned = requests.post(registration.url(f"/v1/persons/{person}/district-assignment"), headers=headers,
                                  json={"district_health_centre_id": centre(province, item["district_code"])},
-                                 timeout=10)
-            assert assigned.status_code == 201, assigned.text
+                                 timeout=30)
+        assert assigned.status_code == 201, assigned.text
+
+    with ThreadPoolExecutor(max_workers=4) as pool:  # the officers work through their queues in order
+        list(pool.map(lambda job: approve_and_assign(*job), [(p, i) for p, items in pending.items() for i in items]))
 
     def assigned_everyone() -> bool:
         with psycopg.connect(registration.database_url) as conn:
