@@ -7,11 +7,13 @@ rule and field, and no event appended. The pure rules are covered in depth by te
 from __future__ import annotations
 
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 
 import jwt
 import psycopg
 import pytest
+import requests
 
 from eventkit.codec import decode_message
 from eventkit.kafka_record import from_record
@@ -95,6 +97,31 @@ def test_invalid_fields_are_422s_naming_the_rule_and_append_nothing(registration
     before = events_count(registration)
     assert_problem(post(registration, "/v1/persons", person_body(**overrides), citizen(registration)), 422, rule, field)
     assert events_count(registration) == before
+
+
+def test_racing_registrations_of_one_national_id_register_exactly_one_person(registration):
+    body = person_body()
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        responses = list(pool.map(lambda _: requests.post(registration.url("/v1/persons"), json=body, timeout=30,
+                                                          headers=citizen(registration)), range(6)))
+    statuses = sorted(r.status_code for r in responses)
+    assert statuses == [201] + [409] * 5, [r.text for r in responses]
+    winner = next(r.json()["person_id"] for r in responses if r.status_code == 201)
+    assert {r.json()["existing_person_id"] for r in responses if r.status_code == 409} == {winner}
+
+
+def test_personal_details_are_never_edited_in_place(registration):
+    person = register(registration)
+    before = events_count(registration)
+    officer = bearer(registration, "province_officer", "province:79")
+    for method in ("put", "patch", "delete"):
+        response = getattr(registration.http, method)(registration.url(f"/v1/persons/{person}"),
+                                                     json={"full_name": "Lê Thị Lan"}, headers=officer, timeout=5)
+        assert response.status_code == 405
+    assert events_count(registration) == before
+    with psycopg.connect(registration.database_url) as conn, pytest.raises(psycopg.errors.RaiseException,
+                                                                           match="INV-33"):
+        conn.execute("UPDATE events SET payload = '' WHERE aggregate_id = %s", (person,))
 
 
 def test_a_retried_registration_with_the_same_idempotency_key_registers_once(registration):
