@@ -278,6 +278,26 @@ def test_appointments_fill_a_session_to_capacity_then_cancel_and_reschedule(regi
     assert record["appointment"]["session_id"] == big and record["appointment"]["replaces_appointment_id"]
 
 
+def test_racing_bookings_for_the_last_seat_give_it_to_exactly_one_person(registration, publisher):
+    centre, session = f"DHC-79-760-{uuid.uuid4().hex[:6]}", f"SES-LAST-SEAT-{uuid.uuid4().hex[:6]}"
+    publisher.district_centre(centre, "79", "760")
+    publisher.session(session, centre, capacity=1)
+    wait_for_centre(registration, centre)
+    wait_for_session(registration, session)
+    people = [approved_in(registration, centre) for _ in range(4)]
+    officer = bearer(registration, "district_officer", "district:760")
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        responses = list(pool.map(lambda p: requests.post(registration.url(f"/v1/persons/{p}/appointments"),
+                                                          json={"session_id": session}, headers=officer, timeout=30),
+                                  people))
+    assert sorted(r.status_code for r in responses).count(201) == 1, [r.text for r in responses]
+    for loser in (r for r in responses if r.status_code != 201):
+        assert (loser.status_code, loser.json()["rule"]) in {(409, "INV-37"), (422, "session-capacity")}
+    with psycopg.connect(registration.database_url) as conn:
+        seats = conn.execute("SELECT count(*) FROM events WHERE aggregate_id = %s", (f"session-seats/{session}",))
+        assert seats.fetchone()[0] == 1
+
+
 # -- the citizen's view, personal data and its audit --------------------------------------------------------
 
 def test_the_citizen_sees_doses_and_certificates_from_the_immunization_and_certificate_topics(registration, publisher):
@@ -335,6 +355,7 @@ def test_only_person_events_carry_personal_data_on_the_topic_and_no_key_carries_
         if national_id.encode() in record.value:
             carriers.add(event.event_type)
     assert carriers == {"vaxtrail.registration.v1.PersonRegistered"}
+    assert read_topic(infra.kafka_bootstrap, "vaxtrail.registration.dlq.v1") == []  # every event type handled
 
 
 def test_vaxtrail_rebuild_replays_the_people_read_model_from_offset_zero(registration, infra, monkeypatch):
