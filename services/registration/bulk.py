@@ -39,6 +39,17 @@ _COLUMN_OF = {"group_code": "priority_group", "catalogue_version": "priority_gro
                                                      ("province_code", "district_code", "commune_code", "address_line")}}
 
 
+def _decoded_lines(lines, undecodable: set[int]):
+    """UTF-8 text lines for csv.reader; a line that does not decode is marked (and decoded with U+FFFD) so
+    its row is reported instead of failing the whole upload half-way."""
+    for number, raw in enumerate(lines, 1):
+        try:
+            yield raw.decode("utf-8-sig" if number == 1 else "utf-8")
+        except UnicodeDecodeError:
+            undecodable.add(number)
+            yield raw.decode("utf-8", errors="replace")
+
+
 class _HashingReader(io.RawIOBase):
     """Reads the request body through SHA-256 so the file's digest is known when the last row is read."""
 
@@ -116,8 +127,11 @@ class BulkUpload:
         self._in_scope = in_scope
         context = replace(context, idempotency_key=None)  # each row's idempotency is its national-ID guard
         reader = _HashingReader(body)
-        rows = csv.reader(io.TextIOWrapper(io.BufferedReader(reader, 1 << 16), encoding="utf-8-sig", newline=""))
+        undecodable: set[int] = set()  # physical lines not in UTF-8 (only bad lines are remembered)
+        rows = csv.reader(_decoded_lines(io.BufferedReader(reader, 1 << 16), undecodable))
         header = [h.strip().lower() for h in next(rows, [])]
+        if undecodable:
+            raise DomainError("the CSV header is not UTF-8", field="header", rule="csv-header")
         missing = [c for c in REQUIRED if c not in header]
         unknown = [h for h in header if h not in COLUMNS]
         if missing or unknown:
@@ -125,11 +139,7 @@ class BulkUpload:
             raise DomainError(f"CSV header: {problem}; columns are {', '.join(COLUMNS)}", field="header",
                               rule="csv-header")
         chunk: list[tuple[int, person.RegisterPerson]] = []
-        for row in rows:
-            if not any(cell.strip() for cell in row):
-                continue
-            summary.rows += 1
-            line = rows.line_num
+        for line, row in self._rows(rows, undecodable, summary, report):
             try:
                 chunk.append((line, parse_row(header, row, upload_id=summary.upload_id, line=line,
                                               organisation_id=organisation_id, person_id=str(uuid7()))))
@@ -143,6 +153,28 @@ class BulkUpload:
         summary.file_sha256 = reader.sha256.hexdigest()
         self._complete(summary, context)
         return summary
+
+    def _rows(self, rows, undecodable: set[int], summary: Summary, report: IO[str]):
+        """(line, cells) of every non-blank row; unreadable rows are problems, not a failed upload."""
+        while True:
+            try:
+                row = next(rows)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                summary.rows += 1
+                self._problem(report, summary, rows.line_num, "invalid", field="(row)", rule="csv-format",
+                              reason=str(exc))
+                continue
+            if undecodable:
+                summary.rows += 1
+                self._problem(report, summary, rows.line_num, "invalid", field="(row)", rule="encoding",
+                              reason="the row is not UTF-8")
+                undecodable.clear()
+                continue
+            if any(cell.strip() for cell in row):
+                summary.rows += 1
+                yield rows.line_num, row
 
     # -- one chunk: one atomic append -------------------------------------------------------------------
     def _register_chunk(self, chunk, summary: Summary, context: CommandContext, report: IO[str]) -> None:
