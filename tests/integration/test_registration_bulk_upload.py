@@ -1,11 +1,23 @@
-"""Organisation bulk upload over HTTP: every valid row registered, every other row reported by line, and the
+"""Organisation bulk upload (over HTTP, and one race in process): every valid row registered, every other row reported by line, and the
 same file uploaded twice registers nobody twice."""
 
 from __future__ import annotations
 
+import io
+import json
 import uuid
+from datetime import UTC, datetime
 
 import pytest
+
+from eventkit import db
+from eventkit.aggregates import Repository
+from eventkit.envelope import CommandContext, uuid7
+from eventkit.store.postgres import PostgresEventStore
+from services.registration.bootstrap import MIGRATIONS, load_references
+from services.registration.bulk import COLUMNS, BulkUpload, parse_row
+from services.registration.codec import build_codec
+from services.registration.handlers import Lookups, RegistrationHandlers
 
 from .registration_csv import BAD_ROWS, bad_row, to_csv, valid_row
 from .registration_support import bearer, events_count, person_body, start_registration, stop_registration
@@ -71,3 +83,36 @@ def test_an_upload_needs_csv_a_known_header_and_an_uploading_role(registration):
     citizen = bearer(registration, "citizen", "person:none")
     assert upload(registration, "ORG-X", to_csv([valid_row(1, "79", "760")]), citizen).status_code == 403
     assert events_count(registration) == before
+
+
+def test_a_chunk_that_loses_a_race_for_a_national_id_is_registered_row_by_row(database):
+    """Someone registers one of the chunk's IDs between the chunk's guard check and its append: the chunk's
+    append conflicts (INV-37), and its rows are registered one by one, that row reported as already registered."""
+    db.migrate(database, MIGRATIONS)
+    pool = db.make_pool(database, max_size=2)
+    try:
+        codec = build_codec()
+        repository = Repository(PostgresEventStore(pool, service="registration"), codec, producer="registration/test")
+        handlers = RegistrationHandlers(repository, codec, "registration/test", load_references(), b"k" * 32,
+                                        Lookups(lambda _: None, lambda _: None), clock=lambda: datetime.now(UTC))
+        rows = [valid_row(i, "79", "760") for i in range(6)]
+        rival = parse_row(list(COLUMNS), [rows[2].get(c, "") for c in COLUMNS], upload_id="", organisation_id="ORG-RIVAL",
+                          line=0, person_id=str(uuid7()))
+        context = CommandContext("officer-79", "province_officer")
+        real_append, raced = handlers.append, []
+
+        def append_after_a_rival(changes, context, request_hash, respond=None):
+            if not raced:
+                raced.append(True)
+                handlers.register_person(rival, context, "")
+            return real_append(changes, context, request_hash, respond)
+        handlers.append = append_after_a_rival
+
+        report = io.StringIO()
+        summary = BulkUpload(handlers, pool).process("ORG-SCHOOLS", io.BytesIO(to_csv(rows)), context, report)
+        assert (summary.registered, summary.already_registered) == (5, 1)
+        [problem] = [json.loads(line) for line in report.getvalue().splitlines()]
+        assert (problem["line"], problem["status"], problem["person_id"]) == (4, "already_registered",
+                                                                               rival.person_id)
+    finally:
+        pool.close()
