@@ -104,14 +104,15 @@ def people(topic: str, codec, catalogues: PriorityCatalogues) -> Projection:
 # -- other services' topics -------------------------------------------------------------------------------
 
 def district_centres() -> Projection:
-    def registered(conn, _event, m) -> None:
+    def registered(conn, event, m) -> None:
         if m.kind != "DISTRICT_STORE":
             return
         conn.execute(
-            "INSERT INTO district_centres (location_id, name, province_code, district_code) VALUES (%s, %s, %s, %s)"
-            " ON CONFLICT (location_id) DO UPDATE SET name = excluded.name, province_code = excluded.province_code,"
-            " district_code = excluded.district_code, active = true",
-            (m.location_id, m.name, m.province_code, m.district_code))
+            "INSERT INTO district_centres (location_id, name, province_code, district_code, source_event_id)"
+            " VALUES (%s, %s, %s, %s, %s) ON CONFLICT (location_id) DO UPDATE SET name = excluded.name,"
+            " province_code = excluded.province_code, district_code = excluded.district_code, active = true,"
+            " source_event_id = excluded.source_event_id",
+            (m.location_id, m.name, m.province_code, m.district_code, str(event.event_id)))
 
     def deactivated(conn, _event, m) -> None:
         conn.execute("UPDATE district_centres SET active = false WHERE location_id = %s", (m.location_id,))
@@ -124,14 +125,15 @@ def district_centres() -> Projection:
 
 
 def planned_sessions() -> Projection:
-    def planned(conn, _event, m) -> None:
+    def planned(conn, event, m) -> None:
         conn.execute(
             "INSERT INTO planned_sessions (session_id, site_id, district_health_centre_id, session_date, starts_at,"
-            " ends_at, planned_persons, injection_tables, presentation_id, target_series, target_dose_numbers)"
-            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (session_id) DO NOTHING",
+            " ends_at, planned_persons, injection_tables, presentation_id, target_series, target_dose_numbers,"
+            " source_event_id) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+            " ON CONFLICT (session_id) DO NOTHING",
             (m.session_id, m.site_id, m.district_health_centre_id, m.session_date, _time(m.starts_at),
              _time(m.ends_at), m.planned_persons, m.injection_tables, m.presentation_id, m.target_series,
-             list(m.target_dose_numbers)))
+             list(m.target_dose_numbers), str(event.event_id)))
 
     handlers = {"vaxtrail.allocation.v1.SessionPlanned": planned}
     return Projection("planned_sessions", (ALLOCATION_TOPIC,), handlers,

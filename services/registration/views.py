@@ -18,18 +18,20 @@ class ReadModels:
 
     # -- lookups commands consult --------------------------------------------------------------------
     def district_centre(self, location_id: str) -> DistrictCentre | None:
-        rows = self._rows("SELECT location_id, province_code, district_code, active FROM district_centres"
-                          " WHERE location_id = %s", (location_id,))
+        rows = self._rows("SELECT location_id, province_code, district_code, active, source_event_id"
+                          " FROM district_centres WHERE location_id = %s", (location_id,))
         return DistrictCentre(*rows[0]) if rows else None
 
     def planned_session(self, session_id: str) -> PlannedSession | None:
         rows = self._rows(
             "SELECT session_id, site_id, district_health_centre_id, starts_at, ends_at, planned_persons,"
-            " target_series, target_dose_numbers FROM planned_sessions WHERE session_id = %s", (session_id,))
+            " target_series, target_dose_numbers, source_event_id FROM planned_sessions WHERE session_id = %s",
+            (session_id,))
         if not rows:
             return None
         r = rows[0]
-        return PlannedSession(r[0], r[1], r[2], r[3].astimezone(UTC), r[4].astimezone(UTC), r[5], r[6], tuple(r[7]))
+        return PlannedSession(r[0], r[1], r[2], r[3].astimezone(UTC), r[4].astimezone(UTC), r[5], r[6], tuple(r[7]),
+                              r[8])
 
     # -- queries ---------------------------------------------------------------------------------------
     def approval_queue(self, province_code: str, district_code: str | None, limit: int, offset: int) -> list[dict]:

@@ -80,7 +80,8 @@ class Publisher:
     def __post_init__(self) -> None:
         self._producer = make_producer(self.bootstrap, client_id="registration-tests")
 
-    def publish(self, topic: str, aggregate_id: str, message, producer: str) -> None:
+    def publish(self, topic: str, aggregate_id: str, message, producer: str) -> str:
+        """Produce ``message`` as ``producer``'s relay would; returns its event id."""
         unsigned = StoredEvent(
             position=1, event_id=uuid7(), event_type=message.DESCRIPTOR.full_name, aggregate_type="test",
             aggregate_id=aggregate_id, aggregate_version=1, occurred_at=datetime.now(UTC),
@@ -89,17 +90,18 @@ class Publisher:
             payload=message.SerializeToString(deterministic=True), prev_hash=GENESIS_HASH, hash=b"")
         record = to_record(StoredEvent(**{**unsigned.__dict__, "hash": compute_hash(GENESIS_HASH, unsigned)}))
         self._producer.send(topic, key=record.key, value=record.value, headers=record.headers).get(timeout=30)
+        return str(unsigned.event_id)
 
-    def district_centre(self, location_id: str, province: str, district: str) -> None:
-        self.publish("vaxtrail.inventory.v1", location_id, inventory_pb2.LocationRegistered(
+    def district_centre(self, location_id: str, province: str, district: str) -> str:
+        return self.publish("vaxtrail.inventory.v1", location_id, inventory_pb2.LocationRegistered(
             location_id=location_id, kind="DISTRICT_STORE", name=f"Trung tâm Y tế {district}",
             parent_id=f"CDC-{province}", province_code=province, district_code=district,
             storage_capabilities=["FRIDGE"], active_from="2021-01-01"), "inventory/test")
 
     def session(self, session_id: str, centre_id: str, *, capacity: int, site_id: str = "S-79-760-01",
-                days_ahead: int = 3) -> None:
+                days_ahead: int = 3) -> str:
         start = datetime.now(UTC).replace(microsecond=0) + timedelta(days=days_ahead)
-        self.publish("vaxtrail.allocation.v1", session_id, allocation_pb2.SessionPlanned(
+        return self.publish("vaxtrail.allocation.v1", session_id, allocation_pb2.SessionPlanned(
             session_id=session_id, site_id=site_id, session_date=start.date().isoformat(),
             starts_at=_ts(start), ends_at=_ts(start + timedelta(hours=4)), injection_tables=2,
             presentation_id="AZ-VAXZEVRIA-10", planned_persons=capacity, planned_doses=capacity,

@@ -225,7 +225,7 @@ def test_only_a_province_officer_of_the_persons_province_decides_and_the_queue_p
 def test_district_assignment_uses_centres_learned_from_the_inventory_topic(registration, publisher):
     officer = bearer(registration, "province_officer", "province:79")
     centre = f"DHC-79-760-{uuid.uuid4().hex[:6]}"
-    publisher.district_centre(centre, "79", "760")
+    centre_event = publisher.district_centre(centre, "79", "760")
     publisher.district_centre(f"DHC-01-001-{uuid.uuid4().hex[:6]}", "01", "001")
     person = register(registration)
     assert post(registration, f"/v1/persons/{person}/approval", {}, officer).status_code == 201
@@ -236,6 +236,9 @@ def test_district_assignment_uses_centres_learned_from_the_inventory_topic(regis
     assigned = post(registration, f"/v1/persons/{person}/district-assignment",
                     {"district_health_centre_id": centre}, officer)
     assert assigned.status_code == 201, assigned.text
+    record = registration.http.get(registration.url(f"/v1/persons/{person}"), timeout=5,
+                                   headers=officer | {"X-Purpose": "ADMINISTRATION"}).json()
+    assert record["district"]["centre_source_event_id"] == centre_event  # the read-model fact the decision saw
 
 
 # -- appointments -------------------------------------------------------------------------------------------
@@ -254,7 +257,7 @@ def test_appointments_fill_a_session_to_capacity_then_cancel_and_reschedule(regi
     small, big = f"SES-{tag}-A", f"SES-{tag}-B"
     publisher.district_centre(centre, "79", "760")
     publisher.session(small, centre, capacity=1)
-    publisher.session(big, centre, capacity=5)
+    big_event = publisher.session(big, centre, capacity=5)
     wait_for_centre(registration, centre)
     wait_for_session(registration, small)
     wait_for_session(registration, big)
@@ -276,6 +279,7 @@ def test_appointments_fill_a_session_to_capacity_then_cancel_and_reschedule(regi
     assert cancelled.status_code == 201
     record = registration.http.get(registration.url(f"/v1/persons/{lan}"), headers=family, timeout=5).json()
     assert record["appointment"]["session_id"] == big and record["appointment"]["replaces_appointment_id"]
+    assert record["appointment"]["session_source_event_id"] == big_event
 
 
 def test_racing_bookings_for_the_last_seat_give_it_to_exactly_one_person(registration, publisher):

@@ -28,6 +28,7 @@ class PlannedSession:
     capacity: int
     target_series: str = ""
     target_dose_numbers: tuple[int, ...] = ()
+    source_event_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -76,7 +77,8 @@ def schedule(person: Person, seats: SessionSeats, session: PlannedSession | None
                           rule="session-capacity")
     return (
         ev.AppointmentScheduled(appointment_id, person.person_id, session.session_id, session.site_id,
-                                session.starts_at, session.ends_at, series, dose_number, now, replacing),
+                                session.starts_at, session.ends_at, series, dose_number, now, replacing,
+                                session.source_event_id),
         ev.SessionSeatReserved(session.session_id, appointment_id, session.capacity, now),
     )
 

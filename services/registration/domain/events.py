@@ -139,6 +139,7 @@ class PersonAssignedToDistrict:
     province_code: str
     district_code: str
     assigned_at: datetime
+    centre_source_event_id: str = ""
 
     @property
     def occurred_at(self) -> datetime:
@@ -157,6 +158,7 @@ class AppointmentScheduled:
     dose_number: int
     scheduled_at: datetime
     replaces_appointment_id: str = ""
+    session_source_event_id: str = ""
 
     @property
     def occurred_at(self) -> datetime:

@@ -280,6 +280,7 @@ class DistrictCentre:
     province_code: str
     district_code: str
     active: bool = True
+    source_event_id: str = ""
 
 
 def assign_district(state: Person, centre: DistrictCentre | None, wave: str, *,
@@ -298,4 +299,4 @@ def assign_district(state: Person, centre: DistrictCentre | None, wave: str, *,
         raise DomainError("already assigned to this centre", field="district_health_centre_id",
                           rule="district-centre")
     return ev.PersonAssignedToDistrict(state.person_id, centre.location_id, wave, centre.province_code,
-                                       centre.district_code, now)
+                                       centre.district_code, now, centre.source_event_id)

@@ -38,7 +38,9 @@ CREATE TABLE IF NOT EXISTS district_centres (
     name          text NOT NULL,
     province_code text NOT NULL,
     district_code text NOT NULL,
-    active        boolean NOT NULL DEFAULT true
+    active        boolean NOT NULL DEFAULT true,
+    -- the LocationRegistered a decision read (recorded in PersonAssignedToDistrict for replay)
+    source_event_id text NOT NULL
 );
 
 -- projection planned_sessions (allocation topic, SessionPlanned).
@@ -53,7 +55,8 @@ CREATE TABLE IF NOT EXISTS planned_sessions (
     injection_tables          integer NOT NULL,
     presentation_id           text NOT NULL,
     target_series             text NOT NULL DEFAULT '',
-    target_dose_numbers       integer[] NOT NULL DEFAULT '{}'
+    target_dose_numbers       integer[] NOT NULL DEFAULT '{}',
+    source_event_id           text NOT NULL
 );
 
 -- projection citizen_record (immunization + certificate topics): what a citizen sees of their doses and

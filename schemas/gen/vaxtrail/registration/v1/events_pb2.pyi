@@ -143,23 +143,25 @@ class RegistrationRejected(_message.Message):
     def __init__(self, person_id: _Optional[str] = ..., approver_id: _Optional[str] = ..., province_code: _Optional[str] = ..., reason: _Optional[str] = ..., decided_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class PersonAssignedToDistrict(_message.Message):
-    __slots__ = ("person_id", "district_health_centre_id", "allocation_wave", "province_code", "district_code", "assigned_at")
+    __slots__ = ("person_id", "district_health_centre_id", "allocation_wave", "province_code", "district_code", "assigned_at", "centre_source_event_id")
     PERSON_ID_FIELD_NUMBER: _ClassVar[int]
     DISTRICT_HEALTH_CENTRE_ID_FIELD_NUMBER: _ClassVar[int]
     ALLOCATION_WAVE_FIELD_NUMBER: _ClassVar[int]
     PROVINCE_CODE_FIELD_NUMBER: _ClassVar[int]
     DISTRICT_CODE_FIELD_NUMBER: _ClassVar[int]
     ASSIGNED_AT_FIELD_NUMBER: _ClassVar[int]
+    CENTRE_SOURCE_EVENT_ID_FIELD_NUMBER: _ClassVar[int]
     person_id: str
     district_health_centre_id: str
     allocation_wave: str
     province_code: str
     district_code: str
     assigned_at: _timestamp_pb2.Timestamp
-    def __init__(self, person_id: _Optional[str] = ..., district_health_centre_id: _Optional[str] = ..., allocation_wave: _Optional[str] = ..., province_code: _Optional[str] = ..., district_code: _Optional[str] = ..., assigned_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    centre_source_event_id: str
+    def __init__(self, person_id: _Optional[str] = ..., district_health_centre_id: _Optional[str] = ..., allocation_wave: _Optional[str] = ..., province_code: _Optional[str] = ..., district_code: _Optional[str] = ..., assigned_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., centre_source_event_id: _Optional[str] = ...) -> None: ...
 
 class AppointmentScheduled(_message.Message):
-    __slots__ = ("appointment_id", "person_id", "session_id", "site_id", "slot_start", "slot_end", "series", "dose_number", "scheduled_at", "replaces_appointment_id")
+    __slots__ = ("appointment_id", "person_id", "session_id", "site_id", "slot_start", "slot_end", "series", "dose_number", "scheduled_at", "replaces_appointment_id", "session_source_event_id")
     APPOINTMENT_ID_FIELD_NUMBER: _ClassVar[int]
     PERSON_ID_FIELD_NUMBER: _ClassVar[int]
     SESSION_ID_FIELD_NUMBER: _ClassVar[int]
@@ -170,6 +172,7 @@ class AppointmentScheduled(_message.Message):
     DOSE_NUMBER_FIELD_NUMBER: _ClassVar[int]
     SCHEDULED_AT_FIELD_NUMBER: _ClassVar[int]
     REPLACES_APPOINTMENT_ID_FIELD_NUMBER: _ClassVar[int]
+    SESSION_SOURCE_EVENT_ID_FIELD_NUMBER: _ClassVar[int]
     appointment_id: str
     person_id: str
     session_id: str
@@ -180,7 +183,8 @@ class AppointmentScheduled(_message.Message):
     dose_number: int
     scheduled_at: _timestamp_pb2.Timestamp
     replaces_appointment_id: str
-    def __init__(self, appointment_id: _Optional[str] = ..., person_id: _Optional[str] = ..., session_id: _Optional[str] = ..., site_id: _Optional[str] = ..., slot_start: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., slot_end: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., series: _Optional[str] = ..., dose_number: _Optional[int] = ..., scheduled_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., replaces_appointment_id: _Optional[str] = ...) -> None: ...
+    session_source_event_id: str
+    def __init__(self, appointment_id: _Optional[str] = ..., person_id: _Optional[str] = ..., session_id: _Optional[str] = ..., site_id: _Optional[str] = ..., slot_start: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., slot_end: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., series: _Optional[str] = ..., dose_number: _Optional[int] = ..., scheduled_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., replaces_appointment_id: _Optional[str] = ..., session_source_event_id: _Optional[str] = ...) -> None: ...
 
 class AppointmentCancelled(_message.Message):
     __slots__ = ("appointment_id", "person_id", "session_id", "site_id", "slot_start", "slot_end", "series", "dose_number", "reason", "cancelled_at")
