@@ -274,7 +274,11 @@ def test_appointments_fill_a_session_to_capacity_then_cancel_and_reschedule(regi
     moved = post(registration, f"/v1/persons/{lan}/appointments/reschedule", {"session_id": big, "reason": "work"},
                  family)
     assert moved.status_code == 201, moved.text
-    assert post(registration, f"/v1/persons/{binh}/appointments", {"session_id": small}, officer).status_code == 201
+    other_site = bearer(registration, "site_manager", "site:S-79-761-09")
+    assert post(registration, f"/v1/persons/{binh}/appointments", {"session_id": small}, other_site).status_code == 403
+    site_manager = bearer(registration, "site_manager", "site:S-79-760-01")
+    assert post(registration, f"/v1/persons/{binh}/appointments", {"session_id": small},
+                site_manager).status_code == 201
     cancelled = post(registration, f"/v1/persons/{binh}/appointments/cancellation", {"reason": "ill"}, officer)
     assert cancelled.status_code == 201
     record = registration.http.get(registration.url(f"/v1/persons/{lan}"), headers=family, timeout=5).json()

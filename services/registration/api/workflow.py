@@ -118,7 +118,13 @@ def register_routes(bp: Blueprint, handlers: RegistrationHandlers, views: ReadMo
                             "session's planned persons, guarded by a per-session seat ledger.")
     def schedule(person_id: str):
         body = parse_body(m.AppointmentRequest)
-        authorized(person_id)
+        principal, session = current_principal(), handlers.lookups.planned_session(body.session_id)
+        if principal.role == "site_manager" and session is not None:
+            # a site manager books people into their own site's sessions
+            state, _ = handlers.load_person(person_id)
+            principal.require_scope([*access.scope_path(state), f"site:{session.site_id}"], field="person_id")
+        else:
+            authorized(person_id)
         return command_response(handlers.schedule(
             person_id, body.session_id, body.series.upper(), body.dose_number,
             command_context(scope_key=f"book:{person_id}"), fingerprint(body.model_dump(mode="json"))))
