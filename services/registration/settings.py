@@ -1,5 +1,28 @@
-"""Registration settings: the shared :class:`eventkit.settings.Settings` (see its docstring for every variable)."""
+"""Registration settings: the shared :class:`eventkit.settings.Settings` (see its docstring) plus one variable.
+
+=============================== ===================================================================
+``REGISTRATION_IDENTITY_KEY``   secret key (at least 32 characters) of the keyed digest that names each
+                                national-ID uniqueness guard (``national-id/<HMAC>``), so document numbers
+                                never appear in Kafka keys. Required outside ``VAXTRAIL_ENV=local``;
+                                the local stack uses a fixed development key. Never change it on a live
+                                system (existing guards would no longer be found).
+=============================== ===================================================================
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 SERVICE = "registration"
+IDENTITY_KEY_VARIABLE = "REGISTRATION_IDENTITY_KEY"
+_LOCAL_DEVELOPMENT_KEY = b"vaxtrail-local-development-identity-key-not-for-production"
+
+
+def identity_key(env: str, environ: Mapping[str, str]) -> bytes | None:
+    """The guard key; None outside local development when unset (registrations then fail loudly)."""
+    value = environ.get(IDENTITY_KEY_VARIABLE, "")
+    if value:
+        if len(value) < 32:
+            raise ValueError(f"{IDENTITY_KEY_VARIABLE} must be at least 32 characters")
+        return value.encode()
+    return _LOCAL_DEVELOPMENT_KEY if env == "local" else None

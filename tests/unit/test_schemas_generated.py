@@ -21,7 +21,8 @@ EXPECTED_EVENTS: dict[str, tuple[str, ...]] = {
     "registration": (
         "PersonRegistered", "PersonDetailsCorrected", "PersonsMerged", "PriorityGroupAssigned",
         "PriorityGroupRevoked", "RegistrationApproved", "RegistrationRejected", "PersonAssignedToDistrict",
-        "AppointmentScheduled", "AppointmentCancelled",
+        "AppointmentScheduled", "AppointmentCancelled", "NationalIdClaimed", "NationalIdReleased",
+        "SessionSeatReserved", "SessionSeatReleased", "BulkUploadCompleted",
     ),
     "inventory": (
         "PresentationDefined", "LotRegistered", "LotExpiryExtended", "LotSuspended", "LotReleased",

@@ -26,7 +26,7 @@ from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__
 from vaxtrail.common.v1 import types_pb2 as vaxtrail_dot_common_dot_v1_dot_types__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n%vaxtrail/registration/v1/events.proto\x12\x18vaxtrail.registration.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1evaxtrail/common/v1/types.proto\"\xff\x02\n\x10PersonRegistered\x12\x11\n\tperson_id\x18\x01 \x01(\t\x12\x13\n\x0bnational_id\x18\x02 \x01(\t\x12\x18\n\x10national_id_kind\x18\x03 \x01(\t\x12\x11\n\tfull_name\x18\x04 \x01(\t\x12\x15\n\rdate_of_birth\x18\x05 \x01(\t\x12\x1f\n\x17\x64\x61te_of_birth_estimated\x18\x06 \x01(\x08\x12\x0b\n\x03sex\x18\x07 \x01(\t\x12\r\n\x05phone\x18\x08 \x01(\t\x12,\n\x07\x61\x64\x64ress\x18\t \x01(\x0b\x32\x1b.vaxtrail.common.v1.Address\x12\x12\n\noccupation\x18\n \x01(\t\x12\x0f\n\x07\x63hannel\x18\x0b \x01(\t\x12\x15\n\rregistered_by\x18\x0c \x01(\t\x12\x1a\n\x12registered_by_kind\x18\r \x01(\t\x12\x13\n\x0bnationality\x18\x0e \x01(\t\x12\x13\n\x0b\x66\x61mily_name\x18\x0f \x01(\t\x12\x12\n\ngiven_name\x18\x10 \x01(\t\"\x7f\n\x16PersonDetailsCorrected\x12\x11\n\tperson_id\x18\x01 \x01(\t\x12\x30\n\x07\x63hanges\x18\x02 \x03(\x0b\x32\x1f.vaxtrail.common.v1.FieldChange\x12\x0e\n\x06reason\x18\x03 \x01(\t\x12\x10\n\x08\x65vidence\x18\x04 \x01(\t\"V\n\rPersonsMerged\x12\x1b\n\x13surviving_person_id\x18\x01 \x01(\t\x12\x18\n\x10merged_person_id\x18\x02 \x01(\t\x12\x0e\n\x06reason\x18\x03 \x01(\t\"k\n\x15PriorityGroupAssigned\x12\x11\n\tperson_id\x18\x01 \x01(\t\x12\x12\n\ngroup_code\x18\x02 \x01(\t\x12\x19\n\x11\x63\x61talogue_version\x18\x03 \x01(\t\x12\x10\n\x08\x65vidence\x18\x04 \x01(\t\"z\n\x14PriorityGroupRevoked\x12\x11\n\tperson_id\x18\x01 \x01(\t\x12\x12\n\ngroup_code\x18\x02 \x01(\t\x12\x19\n\x11\x63\x61talogue_version\x18\x03 \x01(\t\x12\x10\n\x08\x65vidence\x18\x04 \x01(\t\x12\x0e\n\x06reason\x18\x05 \x01(\t\"e\n\x14RegistrationApproved\x12\x11\n\tperson_id\x18\x01 \x01(\t\x12\x13\n\x0b\x61pprover_id\x18\x02 \x01(\t\x12\x15\n\rprovince_code\x18\x03 \x01(\t\x12\x0e\n\x06reason\x18\x04 \x01(\t\"e\n\x14RegistrationRejected\x12\x11\n\tperson_id\x18\x01 \x01(\t\x12\x13\n\x0b\x61pprover_id\x18\x02 \x01(\t\x12\x15\n\rprovince_code\x18\x03 \x01(\t\x12\x0e\n\x06reason\x18\x04 \x01(\t\"i\n\x18PersonAssignedToDistrict\x12\x11\n\tperson_id\x18\x01 \x01(\t\x12!\n\x19\x64istrict_health_centre_id\x18\x02 \x01(\t\x12\x17\n\x0f\x61llocation_wave\x18\x03 \x01(\t\"\xe9\x01\n\x14\x41ppointmentScheduled\x12\x16\n\x0e\x61ppointment_id\x18\x01 \x01(\t\x12\x11\n\tperson_id\x18\x02 \x01(\t\x12\x12\n\nsession_id\x18\x03 \x01(\t\x12\x0f\n\x07site_id\x18\x04 \x01(\t\x12.\n\nslot_start\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12,\n\x08slot_end\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0e\n\x06series\x18\x07 \x01(\t\x12\x13\n\x0b\x64ose_number\x18\x08 \x01(\x05\"\xf9\x01\n\x14\x41ppointmentCancelled\x12\x16\n\x0e\x61ppointment_id\x18\x01 \x01(\t\x12\x11\n\tperson_id\x18\x02 \x01(\t\x12\x12\n\nsession_id\x18\x03 \x01(\t\x12\x0f\n\x07site_id\x18\x04 \x01(\t\x12.\n\nslot_start\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12,\n\x08slot_end\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0e\n\x06series\x18\x07 \x01(\t\x12\x13\n\x0b\x64ose_number\x18\x08 \x01(\x05\x12\x0e\n\x06reason\x18\t \x01(\tb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n%vaxtrail/registration/v1/events.proto\x12\x18vaxtrail.registration.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1evaxtrail/common/v1/types.proto\"\x84\x04\n\x10PersonRegistered\x12\x11\n\tperson_id\x18\x01 \x01(\t\x12\x13\n\x0bnational_id\x18\x02 \x01(\t\x12\x18\n\x10national_id_kind\x18\x03 \x01(\t\x12\x11\n\tfull_name\x18\x04 \x01(\t\x12\x15\n\rdate_of_birth\x18\x05 \x01(\t\x12\x1f\n\x17\x64\x61te_of_birth_estimated\x18\x06 \x01(\x08\x12\x0b\n\x03sex\x18\x07 \x01(\t\x12\r\n\x05phone\x18\x08 \x01(\t\x12,\n\x07\x61\x64\x64ress\x18\t \x01(\x0b\x32\x1b.vaxtrail.common.v1.Address\x12\x12\n\noccupation\x18\n \x01(\t\x12\x0f\n\x07\x63hannel\x18\x0b \x01(\t\x12\x15\n\rregistered_by\x18\x0c \x01(\t\x12\x1a\n\x12registered_by_kind\x18\r \x01(\t\x12\x13\n\x0bnationality\x18\x0e \x01(\t\x12\x13\n\x0b\x66\x61mily_name\x18\x0f \x01(\t\x12\x12\n\ngiven_name\x18\x10 \x01(\t\x12\x12\n\naccount_id\x18\x11 \x01(\t\x12\x14\n\x0crelationship\x18\x12 \x01(\t\x12\x11\n\tupload_id\x18\x13 \x01(\t\x12\x13\n\x0bupload_line\x18\x14 \x01(\x05\x12\x31\n\rregistered_at\x18\x15 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xb1\x01\n\x16PersonDetailsCorrected\x12\x11\n\tperson_id\x18\x01 \x01(\t\x12\x30\n\x07\x63hanges\x18\x02 \x03(\x0b\x32\x1f.vaxtrail.common.v1.FieldChange\x12\x0e\n\x06reason\x18\x03 \x01(\t\x12\x10\n\x08\x65vidence\x18\x04 \x01(\t\x12\x30\n\x0c\x63orrected_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x85\x01\n\rPersonsMerged\x12\x1b\n\x13surviving_person_id\x18\x01 \x01(\t\x12\x18\n\x10merged_person_id\x18\x02 \x01(\t\x12\x0e\n\x06reason\x18\x03 \x01(\t\x12-\n\tmerged_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xb4\x01\n\x15PriorityGroupAssigned\x12\x11\n\tperson_id\x18\x01 \x01(\t\x12\x12\n\ngroup_code\x18\x02 \x01(\t\x12\x19\n\x11\x63\x61talogue_version\x18\x03 \x01(\t\x12\x10\n\x08\x65vidence\x18\x04 \x01(\t\x12\x16\n\x0e\x65\x66\x66\x65\x63tive_date\x18\x05 \x01(\t\x12/\n\x0b\x61ssigned_at\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xaa\x01\n\x14PriorityGroupRevoked\x12\x11\n\tperson_id\x18\x01 \x01(\t\x12\x12\n\ngroup_code\x18\x02 \x01(\t\x12\x19\n\x11\x63\x61talogue_version\x18\x03 \x01(\t\x12\x10\n\x08\x65vidence\x18\x04 \x01(\t\x12\x0e\n\x06reason\x18\x05 \x01(\t\x12.\n\nrevoked_at\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x95\x01\n\x14RegistrationApproved\x12\x11\n\tperson_id\x18\x01 \x01(\t\x12\x13\n\x0b\x61pprover_id\x18\x02 \x01(\t\x12\x15\n\rprovince_code\x18\x03 \x01(\t\x12\x0e\n\x06reason\x18\x04 \x01(\t\x12.\n\ndecided_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x95\x01\n\x14RegistrationRejected\x12\x11\n\tperson_id\x18\x01 \x01(\t\x12\x13\n\x0b\x61pprover_id\x18\x02 \x01(\t\x12\x15\n\rprovince_code\x18\x03 \x01(\t\x12\x0e\n\x06reason\x18\x04 \x01(\t\x12.\n\ndecided_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xe8\x01\n\x18PersonAssignedToDistrict\x12\x11\n\tperson_id\x18\x01 \x01(\t\x12!\n\x19\x64istrict_health_centre_id\x18\x02 \x01(\t\x12\x17\n\x0f\x61llocation_wave\x18\x03 \x01(\t\x12\x15\n\rprovince_code\x18\x04 \x01(\t\x12\x15\n\rdistrict_code\x18\x05 \x01(\t\x12/\n\x0b\x61ssigned_at\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x1e\n\x16\x63\x65ntre_source_event_id\x18\x07 \x01(\t\"\xdd\x02\n\x14\x41ppointmentScheduled\x12\x16\n\x0e\x61ppointment_id\x18\x01 \x01(\t\x12\x11\n\tperson_id\x18\x02 \x01(\t\x12\x12\n\nsession_id\x18\x03 \x01(\t\x12\x0f\n\x07site_id\x18\x04 \x01(\t\x12.\n\nslot_start\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12,\n\x08slot_end\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0e\n\x06series\x18\x07 \x01(\t\x12\x13\n\x0b\x64ose_number\x18\x08 \x01(\x05\x12\x30\n\x0cscheduled_at\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x1f\n\x17replaces_appointment_id\x18\n \x01(\t\x12\x1f\n\x17session_source_event_id\x18\x0b \x01(\t\"\xab\x02\n\x14\x41ppointmentCancelled\x12\x16\n\x0e\x61ppointment_id\x18\x01 \x01(\t\x12\x11\n\tperson_id\x18\x02 \x01(\t\x12\x12\n\nsession_id\x18\x03 \x01(\t\x12\x0f\n\x07site_id\x18\x04 \x01(\t\x12.\n\nslot_start\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12,\n\x08slot_end\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0e\n\x06series\x18\x07 \x01(\t\x12\x13\n\x0b\x64ose_number\x18\x08 \x01(\x05\x12\x0e\n\x06reason\x18\t \x01(\t\x12\x30\n\x0c\x63\x61ncelled_at\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x80\x01\n\x11NationalIdClaimed\x12\x11\n\tperson_id\x18\x01 \x01(\t\x12\x18\n\x10national_id_kind\x18\x02 \x01(\t\x12\x0e\n\x06reason\x18\x03 \x01(\t\x12.\n\nclaimed_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"h\n\x12NationalIdReleased\x12\x11\n\tperson_id\x18\x01 \x01(\t\x12\x0e\n\x06reason\x18\x02 \x01(\t\x12/\n\x0breleased_at\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x84\x01\n\x13SessionSeatReserved\x12\x12\n\nsession_id\x18\x01 \x01(\t\x12\x16\n\x0e\x61ppointment_id\x18\x02 \x01(\t\x12\x10\n\x08\x63\x61pacity\x18\x03 \x01(\x05\x12/\n\x0breserved_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"r\n\x13SessionSeatReleased\x12\x12\n\nsession_id\x18\x01 \x01(\t\x12\x16\n\x0e\x61ppointment_id\x18\x02 \x01(\t\x12/\n\x0breleased_at\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xf3\x01\n\x13\x42ulkUploadCompleted\x12\x11\n\tupload_id\x18\x01 \x01(\t\x12\x17\n\x0forganisation_id\x18\x02 \x01(\t\x12\x13\n\x0b\x66ile_sha256\x18\x03 \x01(\t\x12\x0c\n\x04rows\x18\x04 \x01(\x05\x12\x12\n\nregistered\x18\x05 \x01(\x05\x12\x0f\n\x07invalid\x18\x06 \x01(\x05\x12\x1a\n\x12\x64uplicates_in_file\x18\x07 \x01(\x05\x12\x1a\n\x12\x61lready_registered\x18\x08 \x01(\x05\x12\x30\n\x0c\x63ompleted_at\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestampb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -34,23 +34,33 @@ _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'vaxtrail.registration.v1.ev
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_PERSONREGISTERED']._serialized_start=133
-  _globals['_PERSONREGISTERED']._serialized_end=516
-  _globals['_PERSONDETAILSCORRECTED']._serialized_start=518
-  _globals['_PERSONDETAILSCORRECTED']._serialized_end=645
-  _globals['_PERSONSMERGED']._serialized_start=647
-  _globals['_PERSONSMERGED']._serialized_end=733
-  _globals['_PRIORITYGROUPASSIGNED']._serialized_start=735
-  _globals['_PRIORITYGROUPASSIGNED']._serialized_end=842
-  _globals['_PRIORITYGROUPREVOKED']._serialized_start=844
-  _globals['_PRIORITYGROUPREVOKED']._serialized_end=966
-  _globals['_REGISTRATIONAPPROVED']._serialized_start=968
-  _globals['_REGISTRATIONAPPROVED']._serialized_end=1069
-  _globals['_REGISTRATIONREJECTED']._serialized_start=1071
-  _globals['_REGISTRATIONREJECTED']._serialized_end=1172
-  _globals['_PERSONASSIGNEDTODISTRICT']._serialized_start=1174
-  _globals['_PERSONASSIGNEDTODISTRICT']._serialized_end=1279
-  _globals['_APPOINTMENTSCHEDULED']._serialized_start=1282
-  _globals['_APPOINTMENTSCHEDULED']._serialized_end=1515
-  _globals['_APPOINTMENTCANCELLED']._serialized_start=1518
-  _globals['_APPOINTMENTCANCELLED']._serialized_end=1767
+  _globals['_PERSONREGISTERED']._serialized_end=649
+  _globals['_PERSONDETAILSCORRECTED']._serialized_start=652
+  _globals['_PERSONDETAILSCORRECTED']._serialized_end=829
+  _globals['_PERSONSMERGED']._serialized_start=832
+  _globals['_PERSONSMERGED']._serialized_end=965
+  _globals['_PRIORITYGROUPASSIGNED']._serialized_start=968
+  _globals['_PRIORITYGROUPASSIGNED']._serialized_end=1148
+  _globals['_PRIORITYGROUPREVOKED']._serialized_start=1151
+  _globals['_PRIORITYGROUPREVOKED']._serialized_end=1321
+  _globals['_REGISTRATIONAPPROVED']._serialized_start=1324
+  _globals['_REGISTRATIONAPPROVED']._serialized_end=1473
+  _globals['_REGISTRATIONREJECTED']._serialized_start=1476
+  _globals['_REGISTRATIONREJECTED']._serialized_end=1625
+  _globals['_PERSONASSIGNEDTODISTRICT']._serialized_start=1628
+  _globals['_PERSONASSIGNEDTODISTRICT']._serialized_end=1860
+  _globals['_APPOINTMENTSCHEDULED']._serialized_start=1863
+  _globals['_APPOINTMENTSCHEDULED']._serialized_end=2212
+  _globals['_APPOINTMENTCANCELLED']._serialized_start=2215
+  _globals['_APPOINTMENTCANCELLED']._serialized_end=2514
+  _globals['_NATIONALIDCLAIMED']._serialized_start=2517
+  _globals['_NATIONALIDCLAIMED']._serialized_end=2645
+  _globals['_NATIONALIDRELEASED']._serialized_start=2647
+  _globals['_NATIONALIDRELEASED']._serialized_end=2751
+  _globals['_SESSIONSEATRESERVED']._serialized_start=2754
+  _globals['_SESSIONSEATRESERVED']._serialized_end=2886
+  _globals['_SESSIONSEATRELEASED']._serialized_start=2888
+  _globals['_SESSIONSEATRELEASED']._serialized_end=3002
+  _globals['_BULKUPLOADCOMPLETED']._serialized_start=3005
+  _globals['_BULKUPLOADCOMPLETED']._serialized_end=3248
 # @@protoc_insertion_point(module_scope)
