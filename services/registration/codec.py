@@ -26,14 +26,3 @@ def build_codec() -> ProtoCodec:
         codec.register(event_class, getattr(events_pb2, event_class.__name__))
     codec.register(ev.PersonalDataAccessed, audit_pb2.PersonalDataAccessed)
     return codec
-
-
-def own_topic_event_types() -> frozenset[str]:
-    """Every event type the registration topic carries (v1 schema plus audit's PersonalDataAccessed)."""
-    names = {m.full_name for m in events_pb2.DESCRIPTOR.message_types_by_name.values()}
-    return frozenset(names | {PERSONAL_DATA_ACCESSED})
-
-
-def topic_event_types(module) -> frozenset[str]:
-    """Every event type of another service's generated ``events_pb2`` module."""
-    return frozenset(m.full_name for m in module.DESCRIPTOR.message_types_by_name.values())

@@ -15,15 +15,10 @@ from __future__ import annotations
 
 from datetime import UTC
 
-from eventkit.codec import decode_message
+from eventkit.codec import decode_message, topic_event_types
 from eventkit.projections import Projection
-from services.registration.codec import own_topic_event_types, topic_event_types
 from services.registration.domain import events as ev
 from services.registration.domain.reference import PriorityCatalogues
-from vaxtrail.allocation.v1 import events_pb2 as allocation_pb2
-from vaxtrail.certificate.v1 import events_pb2 as certificate_pb2
-from vaxtrail.immunization.v1 import events_pb2 as immunization_pb2
-from vaxtrail.inventory.v1 import events_pb2 as inventory_pb2
 
 R = "vaxtrail.registration.v1."
 INVENTORY_TOPIC, ALLOCATION_TOPIC = "vaxtrail.inventory.v1", "vaxtrail.allocation.v1"
@@ -97,7 +92,7 @@ def people(topic: str, codec, catalogues: PriorityCatalogues) -> Projection:
         R + "PersonAssignedToDistrict": assigned, R + "AppointmentScheduled": scheduled,
         R + "AppointmentCancelled": cancelled,
     }
-    return Projection("people", (topic,), handlers, own_topic_event_types() - handlers.keys(),
+    return Projection("people", (topic,), handlers, topic_event_types("registration") - handlers.keys(),
                       tables=("person_queue", "person_groups"), decoder=codec.decode)
 
 
@@ -120,7 +115,7 @@ def district_centres() -> Projection:
     i = "vaxtrail.inventory.v1."
     handlers = {i + "LocationRegistered": registered, i + "LocationDeactivated": deactivated}
     return Projection("district_centres", (INVENTORY_TOPIC,), handlers,
-                      topic_event_types(inventory_pb2) - handlers.keys(), tables=("district_centres",),
+                      topic_event_types("inventory") - handlers.keys(), tables=("district_centres",),
                       decoder=decode_message)
 
 
@@ -137,7 +132,7 @@ def planned_sessions() -> Projection:
 
     handlers = {"vaxtrail.allocation.v1.SessionPlanned": planned}
     return Projection("planned_sessions", (ALLOCATION_TOPIC,), handlers,
-                      topic_event_types(allocation_pb2) - handlers.keys(), tables=("planned_sessions",),
+                      topic_event_types("allocation") - handlers.keys(), tables=("planned_sessions",),
                       decoder=decode_message)
 
 
@@ -170,6 +165,6 @@ def citizen_record() -> Projection:
         "vaxtrail.certificate.v1.CertificateIssued": issued,
         "vaxtrail.certificate.v1.CertificateRevoked": revoked,
     }
-    ignored = (topic_event_types(immunization_pb2) | topic_event_types(certificate_pb2)) - handlers.keys()
+    ignored = (topic_event_types("immunization") | topic_event_types("certificate")) - handlers.keys()
     return Projection("citizen_record", (IMMUNIZATION_TOPIC, CERTIFICATE_TOPIC), handlers, ignored,
                       tables=("person_doses", "person_certificates"), decoder=decode_message)

@@ -19,10 +19,16 @@ VaxTrail event, found by full name among the generated ``vaxtrail.*`` modules. S
 """
 
 from eventkit.codec.errors import CodecError, UnknownEventType
-from eventkit.codec.messages import GENERATED_PACKAGE, decode_message, find_event_message_class
+from eventkit.codec.messages import (
+    CROSS_CUTTING_EVENTS,
+    GENERATED_PACKAGE,
+    decode_message,
+    find_event_message_class,
+    topic_event_types,
+)
 from eventkit.codec.registry import ProtoCodec
 
 __all__ = [
-    "GENERATED_PACKAGE", "CodecError", "ProtoCodec", "UnknownEventType", "decode_message",
+    "CROSS_CUTTING_EVENTS", "GENERATED_PACKAGE", "topic_event_types", "CodecError", "ProtoCodec", "UnknownEventType", "decode_message",
     "find_event_message_class",
 ]

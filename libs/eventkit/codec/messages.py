@@ -47,3 +47,15 @@ def decode_message(event_type: str, payload: bytes) -> Message:
         return message_class.FromString(payload)
     except DecodeError as exc:
         raise CodecError(f"{event_type}: payload does not parse: {exc}") from exc
+
+
+CROSS_CUTTING_EVENTS = frozenset({"vaxtrail.audit.v1.PersonalDataAccessed"})
+"""Events any service may append to its own topic (every service that serves personal data records reads)."""
+
+
+def topic_event_types(service: str, version: str = "v1") -> frozenset[str]:
+    """Every event type topic ``vaxtrail.<service>.<version>`` can carry: the messages of that service's
+    ``events.proto`` plus :data:`CROSS_CUTTING_EVENTS`. Projections list what they do not handle from this,
+    so a type outside the schema (a newer version) is still dead-lettered rather than silently skipped."""
+    module = importlib.import_module(f"{GENERATED_PACKAGE}.{service}.{version}.events_pb2")
+    return frozenset(m.full_name for m in module.DESCRIPTOR.message_types_by_name.values()) | CROSS_CUTTING_EVENTS

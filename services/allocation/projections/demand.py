@@ -3,10 +3,9 @@ groups (registration topic). Only person ids and codes are kept: never names, do
 
 from __future__ import annotations
 
-from eventkit.codec import decode_message
+from eventkit.codec import decode_message, topic_event_types
 from eventkit.projections import Projection
-from services.allocation.projections.common import DEMAND_TOPIC, event_types
-from vaxtrail.registration.v1 import events_pb2
+from services.allocation.projections.common import DEMAND_TOPIC
 
 P = "vaxtrail.registration.v1."
 
@@ -63,7 +62,7 @@ def demand(topic: str = DEMAND_TOPIC) -> Projection:
         topics=(topic,),
         handlers=HANDLERS,
         # Registrations, corrections and appointments carry personal data or nothing demand needs.
-        ignored=event_types(events_pb2) - HANDLERS.keys(),
+        ignored=topic_event_types("registration") - HANDLERS.keys(),
         tables=("demand_people", "demand_groups"),
         decoder=decode_message,
     )

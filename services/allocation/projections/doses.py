@@ -3,10 +3,9 @@ the basis of second-dose reserves and progress-based top-ups. A dose entered in 
 
 from __future__ import annotations
 
-from eventkit.codec import decode_message
+from eventkit.codec import decode_message, topic_event_types
 from eventkit.projections import Projection
-from services.allocation.projections.common import DOSES_TOPIC, event_types
-from vaxtrail.immunization.v1 import events_pb2
+from services.allocation.projections.common import DOSES_TOPIC
 
 P = "vaxtrail.immunization.v1."
 
@@ -30,7 +29,7 @@ def doses_given(topic: str = DOSES_TOPIC) -> Projection:
         name="doses_given",
         topics=(topic,),
         handlers=HANDLERS,
-        ignored=event_types(events_pb2) - HANDLERS.keys(),
+        ignored=topic_event_types("immunization") - HANDLERS.keys(),
         tables=("doses_given",),
         decoder=decode_message,
     )

@@ -11,10 +11,9 @@ session are also recorded per reference, so outstanding (allocated, not yet ship
 
 from __future__ import annotations
 
-from eventkit.codec import decode_message
+from eventkit.codec import decode_message, topic_event_types
 from eventkit.projections import Projection
-from services.allocation.projections.common import SUPPLY_TOPIC, day, event_types
-from vaxtrail.inventory.v1 import events_pb2
+from services.allocation.projections.common import SUPPLY_TOPIC, day
 
 P = "vaxtrail.inventory.v1."
 
@@ -150,7 +149,7 @@ def supply(topic: str = SUPPLY_TOPIC) -> Projection:
         handlers=HANDLERS,
         # Lost shipments were already taken off at dispatch; cold-chain events reach stock through the
         # StockAdjusted write-offs inventory records after an assessment.
-        ignored=event_types(events_pb2) - HANDLERS.keys(),
+        ignored=topic_event_types("inventory") - HANDLERS.keys(),
         tables=("supply_locations", "supply_presentations", "supply_lots", "supply_stock", "supply_movements",
                 "supply_dispatched"),
         decoder=decode_message,
