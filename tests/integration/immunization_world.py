@@ -206,6 +206,9 @@ class Client:
     def post(self, path: str, body: dict, headers: dict) -> requests.Response:
         return requests.post(self.service.url(path), json=body, headers=headers, timeout=15)
 
+    def client_put(self, path: str, body: dict, headers: dict) -> int:
+        return requests.put(self.service.url(path), json=body, headers=headers, timeout=15).status_code
+
     def get(self, path: str, headers: dict, **params) -> requests.Response:
         return requests.get(self.service.url(path), params=params, headers=headers, timeout=15)
 

@@ -155,6 +155,8 @@ class AefiRequest(Strict):
     outcome: str
     source: Literal["SITE_OBSERVATION", "SELF_REPORT", "HOSPITAL"]
     died_at: AwareDatetime | None = None
+    reported_at: AwareDatetime | None = Field(None, description="when the report was received, if earlier than "
+                                                                "now (a paper form entered later); default now")
 
 
 class InvestigationRequest(Strict):

@@ -84,7 +84,7 @@ def register(bp: Blueprint, handlers: ImmunizationHandlers, views: Views) -> Non
         command = aefi.ReportAefi(
             body.aefi_id or f"AEFI-{uuid.uuid4()}", body.person_id, tuple(body.dose_ids), body.onset_at,
             tuple(body.symptoms), body.serious, tuple(body.seriousness_criteria), body.outcome, body.source,
-            context.actor_id, handlers.now(), body.died_at)
+            context.actor_id, body.reported_at or handlers.now(), body.died_at)
         return command_response(handlers.report_aefi(command, context, fingerprint(body.model_dump(mode="json"))))
 
     def aefi_scope(aefi_id: str) -> None:

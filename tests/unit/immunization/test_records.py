@@ -4,11 +4,17 @@ from __future__ import annotations
 
 from datetime import date
 
-from eventkit.testing import Scenario
+import pytest
+
+from eventkit.envelope import CommandContext
+from eventkit.errors import ConcurrencyConflict
+from eventkit.testing import InMemoryEventStore, Scenario
+from services.immunization.codec import build_codec
 from services.immunization.domain import events as ev
 from services.immunization.domain import record
+from services.immunization.handlers.store import SESSION, Streams
 
-from .builders import NOW, context, dose, given
+from .builders import COMMUNE, NOW, at, context, dose, given
 
 DAY = date(2021, 10, 15)
 
@@ -84,3 +90,17 @@ def test_after_a_complete_primary_series_the_next_dose_is_a_booster_once_booster
     assert record.next_dose(state, date(2021, 10, 1)) is None
     booster = record.next_dose(state, date(2021, 12, 15))
     assert (booster.series, booster.earliest_date) == ("BOOSTER", date(2022, 1, 28))
+
+
+def test_a_decision_on_a_stale_session_version_is_a_409_naming_inv_37():
+    streams = Streams(InMemoryEventStore(), build_codec(), "immunization-test")
+    context = CommandContext("manager-1", "site_manager")
+    opened = ev.SessionOpened("SES-1", COMMUNE.location_id, (), at(DAY, 7))
+    streams.execute_one(SESSION, "SES-1", lambda s: [opened], context, request_hash="a", respond=lambda e: {})
+    stale = streams.load(SESSION, "SES-1")
+    closed = ev.SessionClosed("SES-1", COMMUNE.location_id, (), at(DAY, 17))
+    streams.execute_one(SESSION, "SES-1", lambda s: [closed], context, request_hash="b", respond=lambda e: {})
+    with pytest.raises(ConcurrencyConflict) as conflict:
+        streams.execute(lambda: [stale], lambda loaded: {"SES-1": [closed]}, context, request_hash="c",
+                        respond=lambda e: {})
+    assert conflict.value.rule == "INV-37" and len(streams.store.load("SES-1")) == 2
