@@ -263,4 +263,5 @@ def check_read_models(api: Client, world: World, session_id: str, site: str, aef
     classified = [events_pb2.AefiClassified.FromString(r.value) for r in records
                   if dict(r.headers)["ce_type"] == b"vaxtrail.immunization.v1.AefiClassified"]
     assert classified and classified[0].lot_review_requested and list(classified[0].lot_ids) == [lot]
+    assert read_topic(bootstrap, "vaxtrail.immunization.dlq.v1") == []  # every record was handled or ignored
 
