@@ -317,8 +317,25 @@ class AefiClassified:
         return self.classified_at
 
 
+@dataclass(frozen=True)
+class NextDoseRecommended:
+    person_id: str
+    series: str
+    dose_number: int
+    earliest_date: date
+    due_date: date
+    latest_date: date | None
+    allowed_products: tuple[str, ...]
+    schedule_rule_id: str
+    recommended_at: datetime
+
+    @property
+    def occurred_at(self) -> datetime:
+        return self.recommended_at
+
+
 ALL_EVENTS = (
     SessionOpened, SessionClosed, PersonCheckedIn, ScreeningCompleted, VialOpened, VialDiscarded, VialDoseDrawn,
     DoseAdministered, DoseNotAdministered, DoseRecordedHistorical, DoseEnteredInError, DoseCorrected,
-    ObservationCompleted, AefiReported, AefiInvestigationOpened, AefiClassified,
+    ObservationCompleted, AefiReported, AefiInvestigationOpened, AefiClassified, NextDoseRecommended,
 )

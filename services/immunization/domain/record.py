@@ -22,6 +22,7 @@ from .events import (
     DoseRecordedHistorical,
     FieldChange,
     IntervalOverride,
+    NextDoseRecommended,
     VialDoseDrawn,
 )
 from .reference import Lot, PersonRef, Presentation, Site, local_date
@@ -89,7 +90,7 @@ def evolve(state: PersonRecord, event: object, event_id: str = "") -> PersonReco
     if isinstance(event, DoseEnteredInError):
         return replace(state, doses=tuple(replace(d, voided=True) if d.dose_id == event.dose_id else d
                                           for d in state.doses))
-    if isinstance(event, DoseCorrected):
+    if isinstance(event, (DoseCorrected, NextDoseRecommended)):
         return state
     raise TypeError(f"PersonRecord cannot apply {type(event).__name__}")
 
@@ -294,7 +295,7 @@ def administer_dose(record: PersonRecord, command: AdministerDose, ctx: DoseCont
         presentation.platform)
     drawn = VialDoseDrawn(command.vial_opening_id, command.dose_id, command.person_id, command.visit_id,
                           ctx.session.session_id, ctx.session.site_id, lot.lot_id, command.administered_at)
-    return [dose, drawn]
+    return [dose, *recommend(record, [dose], day, command.administered_at), drawn]
 
 
 @dataclass(frozen=True)
@@ -323,9 +324,10 @@ def record_historical(record: PersonRecord, command: RecordHistoricalDose, *, to
     earlier = record.valid(command.series)
     if earlier and command.administered_date < earlier[-1].given_on:
         raise _reject("a later dose number cannot predate the earlier dose", "administered_date", "INV-23")
-    return [DoseRecordedHistorical(command.dose_id, command.person_id, command.product, command.lot_number,
-                                   command.administered_date, command.country.upper(), command.source, False,
-                                   command.series, command.dose_number)]
+    historical = DoseRecordedHistorical(command.dose_id, command.person_id, command.product, command.lot_number,
+                                        command.administered_date, command.country.upper(), command.source, False,
+                                        command.series, command.dose_number)
+    return [historical, *recommend(record, [historical], command.administered_date, historical.occurred_at)]
 
 
 def _original(record: PersonRecord, dose_id: str, reverses_event_id: str) -> DoseEntry:
@@ -345,7 +347,9 @@ def enter_in_error(record: PersonRecord, dose_id: str, reverses_event_id: str, r
     _original(record, dose_id, reverses_event_id)
     if not reason.strip():
         raise _reject("a reason is required", "reason", "INV-33")
-    return [DoseEnteredInError(dose_id, reverses_event_id, reason.strip(), record.person_id, at)]
+    voided = DoseEnteredInError(dose_id, reverses_event_id, reason.strip(), record.person_id, at)
+    latest = max((d.given_on for d in record.valid() if d.dose_id != dose_id), default=None)
+    return [voided, *recommend(record, [voided], latest, at)] if latest else [voided]
 
 
 def correct_dose(record: PersonRecord, dose_id: str, reverses_event_id: str, changes: tuple[FieldChange, ...],
@@ -394,6 +398,18 @@ def next_dose(record: PersonRecord, today: date) -> Recommendation | None:
     previous = boosters[-1] if boosters else primary[-1]
     allowed = () if rules.booster_any_product else (product,)
     return _recommend("BOOSTER", len(boosters) + 1, previous.given_on, rules.booster, allowed, rules.rule_id)
+
+
+def recommend(record: PersonRecord, changes: list, as_of: date, at: datetime) -> list[NextDoseRecommended]:
+    """The recommendation after ``changes``, as of ``as_of`` (the latest dose's day, so a replay agrees)."""
+    for change in changes:
+        record = evolve(record, change)
+    found = next_dose(record, as_of)
+    if found is None:
+        return []
+    return [NextDoseRecommended(record.person_id, found.series, found.dose_number, found.earliest_date,
+                                found.due_date, found.latest_date, found.allowed_products, found.schedule_rule_id,
+                                at)]
 
 
 def _recommend(series: str, number: int, since: date, rule: schedule.Interval, allowed: tuple[str, ...],

@@ -11,7 +11,7 @@ from eventkit.envelope import CommandContext
 from eventkit.errors import DomainError, NotFound
 from eventkit.store.base import AppendResult
 from services.immunization.domain import aefi, record, session, visit
-from services.immunization.domain.events import FieldChange
+from services.immunization.domain.events import FieldChange, VialDoseDrawn
 from services.immunization.domain.reference import Site, local_date
 from services.immunization.handlers.store import AEFI, RECORD, SESSION, VISIT, Loaded, Streams
 from services.immunization.queries import ReferenceQueries
@@ -160,9 +160,10 @@ class ImmunizationHandlers:
             presentation = self.reference.presentation(lot.presentation_id, lot.presentation_version) if lot else None
             ctx = record.DoseContext(vis.state, sess.state, site, lot, presentation, person, vis.screening_event_id,
                                      postponed_until, contraindicated)
-            dose, drawn = record.administer_dose(replace(person_record.state, person_id=current.person_id), command,
-                                                 ctx, now=self._clock())
-            return {current.person_id: [dose], current.session_id: [drawn]}
+            produced = record.administer_dose(replace(person_record.state, person_id=current.person_id), command,
+                                              ctx, now=self._clock())
+            drawn = [e for e in produced if isinstance(e, VialDoseDrawn)]
+            return {current.person_id: [e for e in produced if e not in drawn], current.session_id: drawn}
 
         return self.streams.execute(targets, decide, context, request_hash=request_hash, retries=3,
                                     respond=respond(dose_id=command.dose_id, person_id=current.person_id,

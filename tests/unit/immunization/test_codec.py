@@ -34,6 +34,8 @@ EXAMPLES = [
                     "HOSPITAL", "officer-1", None, T, ("S-1",)),
     ev.AefiInvestigationOpened("A-1", "DISTRICT", T, T, "officer-1"),
     ev.AefiClassified("A-1", "PROVINCE", T, "A2", "particles", T, ("LOT-1",), True, "council-1"),
+    ev.NextDoseRecommended("P-1", "PRIMARY", 2, date(2021, 11, 12), date(2021, 12, 10), None, ("ASTRAZENECA",),
+                           "VN-SCHEDULE-2021-10-01", T),
 ]
 
 

@@ -24,11 +24,13 @@ def gate(ctx):
 
 
 def test_an_eligible_first_dose_records_the_dose_and_draws_from_the_vial():
-    dose_event, drawn = record.administer_dose(record.PersonRecord(person_id="P-1"), dose(OCT), context(OCT), now=NOW)
+    dose_event, next_dose, drawn = record.administer_dose(record.PersonRecord(person_id="P-1"), dose(OCT),
+                                                          context(OCT), now=NOW)
     assert (dose_event.series, dose_event.dose_number, dose_event.lot_number, dose_event.vaccine_code) == (
         "PRIMARY", 1, "ABV5300", "210")
     assert dose_event.schedule_rule_id == "VN-SCHEDULE-2021-10-01" and dose_event.presence_code_verified
     assert dose_event.screening_reference == "screening-event-1" and dose_event.volume_ml == Decimal("0.5")
+    assert (next_dose.series, next_dose.dose_number, next_dose.earliest_date) == ("PRIMARY", 2, date(2021, 11, 12))
     assert drawn == ev.VialDoseDrawn("VIAL-1", "D-NEW", "P-1", "V-1", "SES-1", "S-79-760-01", "LOT-ABV5300",
                                      dose_event.administered_at)
 

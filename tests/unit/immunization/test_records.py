@@ -63,7 +63,8 @@ def test_a_voided_dose_no_longer_counts_so_the_number_is_given_again():
 def test_a_historical_dose_counts_toward_the_series_and_never_names_stock():
     command = record.RecordHistoricalDose("H-1", "P-1", "210", "ABV1234", date(2021, 7, 1), "fr",
                                           "FOREIGN_CERTIFICATE", "PRIMARY", 1)
-    [historical] = record.record_historical(record.PersonRecord(person_id="P-1"), command, today=DAY)
+    [historical, next_dose] = record.record_historical(record.PersonRecord(person_id="P-1"), command, today=DAY)
+    assert (next_dose.dose_number, next_dose.earliest_date) == (2, date(2021, 8, 26))  # 8 weeks in July 2021
     assert (historical.country, historical.primary_source) == ("FR", False)
     state = record.evolve(record.PersonRecord(person_id="P-1"), historical, "E-H")
     assert record.administer_dose(state, dose(DAY, dose_number=2), context(DAY), now=NOW)[0].dose_number == 2

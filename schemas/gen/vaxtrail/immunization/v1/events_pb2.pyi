@@ -360,7 +360,7 @@ class AefiClassified(_message.Message):
     def __init__(self, aefi_id: _Optional[str] = ..., level: _Optional[str] = ..., due_by: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., causality: _Optional[str] = ..., rationale: _Optional[str] = ..., classified_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., lot_ids: _Optional[_Iterable[str]] = ..., lot_review_requested: _Optional[bool] = ..., classified_by: _Optional[str] = ...) -> None: ...
 
 class NextDoseRecommended(_message.Message):
-    __slots__ = ("person_id", "series", "dose_number", "earliest_date", "due_date", "latest_date", "allowed_presentation_ids", "schedule_rule_id")
+    __slots__ = ("person_id", "series", "dose_number", "earliest_date", "due_date", "latest_date", "allowed_presentation_ids", "schedule_rule_id", "allowed_products", "recommended_at")
     PERSON_ID_FIELD_NUMBER: _ClassVar[int]
     SERIES_FIELD_NUMBER: _ClassVar[int]
     DOSE_NUMBER_FIELD_NUMBER: _ClassVar[int]
@@ -369,6 +369,8 @@ class NextDoseRecommended(_message.Message):
     LATEST_DATE_FIELD_NUMBER: _ClassVar[int]
     ALLOWED_PRESENTATION_IDS_FIELD_NUMBER: _ClassVar[int]
     SCHEDULE_RULE_ID_FIELD_NUMBER: _ClassVar[int]
+    ALLOWED_PRODUCTS_FIELD_NUMBER: _ClassVar[int]
+    RECOMMENDED_AT_FIELD_NUMBER: _ClassVar[int]
     person_id: str
     series: str
     dose_number: int
@@ -377,4 +379,6 @@ class NextDoseRecommended(_message.Message):
     latest_date: str
     allowed_presentation_ids: _containers.RepeatedScalarFieldContainer[str]
     schedule_rule_id: str
-    def __init__(self, person_id: _Optional[str] = ..., series: _Optional[str] = ..., dose_number: _Optional[int] = ..., earliest_date: _Optional[str] = ..., due_date: _Optional[str] = ..., latest_date: _Optional[str] = ..., allowed_presentation_ids: _Optional[_Iterable[str]] = ..., schedule_rule_id: _Optional[str] = ...) -> None: ...
+    allowed_products: _containers.RepeatedScalarFieldContainer[str]
+    recommended_at: _timestamp_pb2.Timestamp
+    def __init__(self, person_id: _Optional[str] = ..., series: _Optional[str] = ..., dose_number: _Optional[int] = ..., earliest_date: _Optional[str] = ..., due_date: _Optional[str] = ..., latest_date: _Optional[str] = ..., allowed_presentation_ids: _Optional[_Iterable[str]] = ..., schedule_rule_id: _Optional[str] = ..., allowed_products: _Optional[_Iterable[str]] = ..., recommended_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
