@@ -105,6 +105,13 @@ class ReferenceQueries:
             return None
         return Lot(lot_id, row[0], row[1], row[2], row[3], row[4], row[5])
 
+    def positions(self, *projections: str) -> tuple[str, ...]:
+        """Where the named reference projections stand: "topic:partition:offset" (recorded on decisions)."""
+        with self._pool.connection() as conn:
+            rows = conn.execute('SELECT topic, partition, "offset" FROM projection_tracking WHERE projection = ANY(%s)'
+                                " ORDER BY topic, partition", (list(projections),)).fetchall()
+        return tuple(f"{t}:{p}:{o}" for t, p, o in rows)
+
     def earlier_screenings(self, person_id: str, visit_id: str) -> tuple[date | None, tuple[str, ...]]:
         """The latest postponement and every contraindication from this person's other screenings."""
         row = self._one(

@@ -259,7 +259,12 @@ def check_read_models(api: Client, world: World, session_id: str, site: str, aef
     next_dose = api.get(f"/v1/persons/{world.person(2)}/next-dose", citizen).json()
     assert (next_dose["series"], next_dose["dose_number"], next_dose["earliest_date"]) == ("PRIMARY", 2, "2021-11-12")
 
-    records = [r for r in read_topic(bootstrap, "vaxtrail.immunization.v1") if r.key == aefi_id.encode()]
+    topic = read_topic(bootstrap, "vaxtrail.immunization.v1")
+    dose_record = next(r for r in topic if r.key == world.person(2).encode()
+                       and dict(r.headers)["ce_type"] == b"vaxtrail.immunization.v1.DoseAdministered")
+    positions = events_pb2.DoseAdministered.FromString(dose_record.value).read_model_positions
+    assert any(p.startswith("vaxtrail.inventory.v1:") for p in positions)  # what the decision had seen
+    records = [r for r in topic if r.key == aefi_id.encode()]
     classified = [events_pb2.AefiClassified.FromString(r.value) for r in records
                   if dict(r.headers)["ce_type"] == b"vaxtrail.immunization.v1.AefiClassified"]
     assert classified and classified[0].lot_review_requested and list(classified[0].lot_ids) == [lot]

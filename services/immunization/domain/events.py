@@ -81,6 +81,7 @@ class PersonCheckedIn:
     presence_override_reason: str = ""
     presence_override_by: str = ""
     site_id: str = ""
+    read_model_positions: tuple[str, ...] = ()
 
     @property
     def occurred_at(self) -> datetime:
@@ -120,6 +121,7 @@ class VialOpened:
     discard_at: datetime
     presentation_id: str = ""
     presentation_version: int = 0
+    read_model_positions: tuple[str, ...] = ()
 
     @property
     def occurred_at(self) -> datetime:
@@ -187,6 +189,7 @@ class DoseAdministered:
     schedule_rule_id: str
     presence_code_verified: bool
     platform: str = ""
+    read_model_positions: tuple[str, ...] = ()
 
     @property
     def occurred_at(self) -> datetime:

@@ -128,6 +128,7 @@ class DoseContext:
     screening_event_id: str = ""
     postponed_until: date | None = None  # the latest postponement from any earlier screening
     contraindicated: tuple[str, ...] = ()  # products / platforms contraindicated at earlier screenings
+    read_model_positions: tuple[str, ...] = ()  # what the reference read models had seen (for auditors)
 
 
 def _reject(detail: str, field: str, rule: str) -> DomainError:
@@ -292,7 +293,7 @@ def administer_dose(record: PersonRecord, command: AdministerDose, ctx: DoseCont
         command.performer_id, ctx.screening_event_id, command.heterologous_consent, command.interval_override,
         command.device_id, command.device_sequence, presentation.vaccine_code,
         schedule.component_of(presentation.components), rules.rule_id, visit.presence_code_verified,
-        presentation.platform)
+        presentation.platform, ctx.read_model_positions)
     drawn = VialDoseDrawn(command.vial_opening_id, command.dose_id, command.person_id, command.visit_id,
                           ctx.session.session_id, ctx.session.site_id, lot.lot_id, command.administered_at)
     return [dose, *recommend(record, [dose], day, command.administered_at), drawn]

@@ -86,6 +86,7 @@ class OpenVial:
     vial_opening_id: str
     lot_id: str
     opened_at: datetime
+    read_model_positions: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -164,7 +165,7 @@ def open_vial(state: Session, command: OpenVial, lot: Lot | None, presentation: 
                           field="opened_at", rule="INV-26")
     return [VialOpened(command.vial_opening_id, state.site_id, state.session_id, lot.lot_id,
                        presentation.doses_per_vial, command.opened_at, discard_at, presentation.presentation_id,
-                       presentation.version)]
+                       presentation.version, command.read_model_positions)]
 
 
 def discard_vial(state: Session, command: DiscardVial, *, now: datetime) -> list:

@@ -71,6 +71,7 @@ class CheckIn:
     presence_code_verified: bool
     presence_override_reason: str = ""
     presence_override_by: str = ""
+    read_model_positions: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -122,7 +123,7 @@ def check_in(state: Visit, command: CheckIn, session: Session, person: PersonRef
                             command.identity_method, command.presence_code_verified,
                             command.presence_override_reason.strip() if not command.presence_code_verified else "",
                             command.presence_override_by if not command.presence_code_verified else "",
-                            session.site_id)]
+                            session.site_id, command.read_model_positions)]
 
 
 def screen(state: Visit, command: Screen, *, now: datetime) -> list:

@@ -16,6 +16,10 @@ from services.immunization.domain.reference import Site, local_date
 from services.immunization.handlers.store import AEFI, RECORD, SESSION, VISIT, Loaded, Streams
 from services.immunization.queries import ReferenceQueries
 
+# The reference projections whose positions are recorded on decisions that read them.
+REGISTRATION = ("registration_reference", "allocation_reference")
+INVENTORY = ("inventory_reference", "allocation_reference")
+
 
 def respond(**ids: str):
     def build(events) -> dict:
@@ -63,8 +67,10 @@ class ImmunizationHandlers:
         if plan is None:
             raise NotFound(f"session {session_id} is not planned", field="session_id")
         site = self.reference.site_or_unknown(plan.site_id)
+        positions = self.reference.positions(*INVENTORY)
         lot = self.reference.lot_at_site(command.lot_id, site)
         presentation = self.reference.presentation(lot.presentation_id, lot.presentation_version) if lot else None
+        command = replace(command, read_model_positions=positions)
         return self.streams.execute(
             lambda: [self.streams.load(SESSION, session_id)],
             lambda loaded: {session_id: session.open_vial(loaded[0].state, command, lot, presentation, plan,
@@ -101,7 +107,8 @@ class ImmunizationHandlers:
             if not hmac.compare_digest(expected, presence_code.strip()):
                 raise DomainError("the presence code does not match", field="presence_code", rule="presence")
         command = replace(command, presence_code_verified=presence_code is not None,
-                          presence_override_by=context.actor_id if presence_code is None else "")
+                          presence_override_by=context.actor_id if presence_code is None else "",
+                          read_model_positions=self.reference.positions(*REGISTRATION))
         person = self.reference.person(command.person_id)
         return self.streams.execute(
             lambda: [self.streams.load(VISIT, command.visit_id), self.streams.load(SESSION, command.session_id)],
@@ -148,6 +155,7 @@ class ImmunizationHandlers:
         site = self.session_site(current.session_id)
         person = self.reference.person(current.person_id)
         postponed_until, contraindicated = self.reference.earlier_screenings(current.person_id, command.visit_id)
+        positions = self.reference.positions(*REGISTRATION, *INVENTORY)
 
         def targets() -> list[Loaded]:
             return [self.streams.load(RECORD, current.person_id), self.streams.load(SESSION, current.session_id),
@@ -159,7 +167,7 @@ class ImmunizationHandlers:
             lot = self.reference.lot_at_site(vial.lot_id, site) if vial else None
             presentation = self.reference.presentation(lot.presentation_id, lot.presentation_version) if lot else None
             ctx = record.DoseContext(vis.state, sess.state, site, lot, presentation, person, vis.screening_event_id,
-                                     postponed_until, contraindicated)
+                                     postponed_until, contraindicated, positions)
             produced = record.administer_dose(replace(person_record.state, person_id=current.person_id), command,
                                               ctx, now=self._clock())
             drawn = [e for e in produced if isinstance(e, VialDoseDrawn)]

@@ -36,7 +36,7 @@ class SessionClosed(_message.Message):
     def __init__(self, session_id: _Optional[str] = ..., site_id: _Optional[str] = ..., staff: _Optional[_Iterable[_Union[_types_pb2_1.StaffMember, _Mapping]]] = ..., closed_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class PersonCheckedIn(_message.Message):
-    __slots__ = ("visit_id", "person_id", "session_id", "checked_in_at", "identity_method", "presence_code_verified", "presence_override_reason", "presence_override_by", "site_id")
+    __slots__ = ("visit_id", "person_id", "session_id", "checked_in_at", "identity_method", "presence_code_verified", "presence_override_reason", "presence_override_by", "site_id", "read_model_positions")
     VISIT_ID_FIELD_NUMBER: _ClassVar[int]
     PERSON_ID_FIELD_NUMBER: _ClassVar[int]
     SESSION_ID_FIELD_NUMBER: _ClassVar[int]
@@ -46,6 +46,7 @@ class PersonCheckedIn(_message.Message):
     PRESENCE_OVERRIDE_REASON_FIELD_NUMBER: _ClassVar[int]
     PRESENCE_OVERRIDE_BY_FIELD_NUMBER: _ClassVar[int]
     SITE_ID_FIELD_NUMBER: _ClassVar[int]
+    READ_MODEL_POSITIONS_FIELD_NUMBER: _ClassVar[int]
     visit_id: str
     person_id: str
     session_id: str
@@ -55,7 +56,8 @@ class PersonCheckedIn(_message.Message):
     presence_override_reason: str
     presence_override_by: str
     site_id: str
-    def __init__(self, visit_id: _Optional[str] = ..., person_id: _Optional[str] = ..., session_id: _Optional[str] = ..., checked_in_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., identity_method: _Optional[str] = ..., presence_code_verified: _Optional[bool] = ..., presence_override_reason: _Optional[str] = ..., presence_override_by: _Optional[str] = ..., site_id: _Optional[str] = ...) -> None: ...
+    read_model_positions: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, visit_id: _Optional[str] = ..., person_id: _Optional[str] = ..., session_id: _Optional[str] = ..., checked_in_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., identity_method: _Optional[str] = ..., presence_code_verified: _Optional[bool] = ..., presence_override_reason: _Optional[str] = ..., presence_override_by: _Optional[str] = ..., site_id: _Optional[str] = ..., read_model_positions: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class ScreeningCompleted(_message.Message):
     __slots__ = ("visit_id", "person_id", "screener_id", "vitals", "answers", "pregnancy_weeks", "outcome", "postponed_until_date", "postponed_until_condition", "contraindicated_products", "ruleset_id", "screened_at", "session_id", "site_id")
@@ -90,7 +92,7 @@ class ScreeningCompleted(_message.Message):
     def __init__(self, visit_id: _Optional[str] = ..., person_id: _Optional[str] = ..., screener_id: _Optional[str] = ..., vitals: _Optional[_Union[_types_pb2_1.Vitals, _Mapping]] = ..., answers: _Optional[_Iterable[_Union[_types_pb2_1.ScreeningAnswer, _Mapping]]] = ..., pregnancy_weeks: _Optional[int] = ..., outcome: _Optional[str] = ..., postponed_until_date: _Optional[str] = ..., postponed_until_condition: _Optional[str] = ..., contraindicated_products: _Optional[_Iterable[str]] = ..., ruleset_id: _Optional[str] = ..., screened_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., session_id: _Optional[str] = ..., site_id: _Optional[str] = ...) -> None: ...
 
 class VialOpened(_message.Message):
-    __slots__ = ("vial_opening_id", "site_id", "session_id", "lot_id", "doses_in_vial", "opened_at", "discard_at", "presentation_id", "presentation_version")
+    __slots__ = ("vial_opening_id", "site_id", "session_id", "lot_id", "doses_in_vial", "opened_at", "discard_at", "presentation_id", "presentation_version", "read_model_positions")
     VIAL_OPENING_ID_FIELD_NUMBER: _ClassVar[int]
     SITE_ID_FIELD_NUMBER: _ClassVar[int]
     SESSION_ID_FIELD_NUMBER: _ClassVar[int]
@@ -100,6 +102,7 @@ class VialOpened(_message.Message):
     DISCARD_AT_FIELD_NUMBER: _ClassVar[int]
     PRESENTATION_ID_FIELD_NUMBER: _ClassVar[int]
     PRESENTATION_VERSION_FIELD_NUMBER: _ClassVar[int]
+    READ_MODEL_POSITIONS_FIELD_NUMBER: _ClassVar[int]
     vial_opening_id: str
     site_id: str
     session_id: str
@@ -109,7 +112,8 @@ class VialOpened(_message.Message):
     discard_at: _timestamp_pb2.Timestamp
     presentation_id: str
     presentation_version: int
-    def __init__(self, vial_opening_id: _Optional[str] = ..., site_id: _Optional[str] = ..., session_id: _Optional[str] = ..., lot_id: _Optional[str] = ..., doses_in_vial: _Optional[int] = ..., opened_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., discard_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., presentation_id: _Optional[str] = ..., presentation_version: _Optional[int] = ...) -> None: ...
+    read_model_positions: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, vial_opening_id: _Optional[str] = ..., site_id: _Optional[str] = ..., session_id: _Optional[str] = ..., lot_id: _Optional[str] = ..., doses_in_vial: _Optional[int] = ..., opened_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., discard_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., presentation_id: _Optional[str] = ..., presentation_version: _Optional[int] = ..., read_model_positions: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class VialDiscarded(_message.Message):
     __slots__ = ("vial_opening_id", "discarded_at", "doses_drawn", "residual_doses", "reason", "site_id", "lot_id", "session_id")
@@ -152,7 +156,7 @@ class VialDoseDrawn(_message.Message):
     def __init__(self, vial_opening_id: _Optional[str] = ..., dose_id: _Optional[str] = ..., person_id: _Optional[str] = ..., visit_id: _Optional[str] = ..., session_id: _Optional[str] = ..., site_id: _Optional[str] = ..., lot_id: _Optional[str] = ..., drawn_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class DoseAdministered(_message.Message):
-    __slots__ = ("dose_id", "person_id", "visit_id", "session_id", "site_id", "administered_at", "presentation_id", "lot_id", "lot_number", "effective_expiry_date", "vial_opening_id", "series", "dose_number", "volume_ml", "route", "body_site", "performer_id", "screening_reference", "heterologous_consent", "interval_override", "device_id", "device_sequence", "vaccine_code", "component", "schedule_rule_id", "presence_code_verified", "platform")
+    __slots__ = ("dose_id", "person_id", "visit_id", "session_id", "site_id", "administered_at", "presentation_id", "lot_id", "lot_number", "effective_expiry_date", "vial_opening_id", "series", "dose_number", "volume_ml", "route", "body_site", "performer_id", "screening_reference", "heterologous_consent", "interval_override", "device_id", "device_sequence", "vaccine_code", "component", "schedule_rule_id", "presence_code_verified", "platform", "read_model_positions")
     DOSE_ID_FIELD_NUMBER: _ClassVar[int]
     PERSON_ID_FIELD_NUMBER: _ClassVar[int]
     VISIT_ID_FIELD_NUMBER: _ClassVar[int]
@@ -180,6 +184,7 @@ class DoseAdministered(_message.Message):
     SCHEDULE_RULE_ID_FIELD_NUMBER: _ClassVar[int]
     PRESENCE_CODE_VERIFIED_FIELD_NUMBER: _ClassVar[int]
     PLATFORM_FIELD_NUMBER: _ClassVar[int]
+    READ_MODEL_POSITIONS_FIELD_NUMBER: _ClassVar[int]
     dose_id: str
     person_id: str
     visit_id: str
@@ -207,7 +212,8 @@ class DoseAdministered(_message.Message):
     schedule_rule_id: str
     presence_code_verified: bool
     platform: str
-    def __init__(self, dose_id: _Optional[str] = ..., person_id: _Optional[str] = ..., visit_id: _Optional[str] = ..., session_id: _Optional[str] = ..., site_id: _Optional[str] = ..., administered_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., presentation_id: _Optional[str] = ..., lot_id: _Optional[str] = ..., lot_number: _Optional[str] = ..., effective_expiry_date: _Optional[str] = ..., vial_opening_id: _Optional[str] = ..., series: _Optional[str] = ..., dose_number: _Optional[int] = ..., volume_ml: _Optional[str] = ..., route: _Optional[str] = ..., body_site: _Optional[str] = ..., performer_id: _Optional[str] = ..., screening_reference: _Optional[str] = ..., heterologous_consent: _Optional[bool] = ..., interval_override: _Optional[_Union[_types_pb2_1.IntervalOverride, _Mapping]] = ..., device_id: _Optional[str] = ..., device_sequence: _Optional[int] = ..., vaccine_code: _Optional[str] = ..., component: _Optional[str] = ..., schedule_rule_id: _Optional[str] = ..., presence_code_verified: _Optional[bool] = ..., platform: _Optional[str] = ...) -> None: ...
+    read_model_positions: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, dose_id: _Optional[str] = ..., person_id: _Optional[str] = ..., visit_id: _Optional[str] = ..., session_id: _Optional[str] = ..., site_id: _Optional[str] = ..., administered_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., presentation_id: _Optional[str] = ..., lot_id: _Optional[str] = ..., lot_number: _Optional[str] = ..., effective_expiry_date: _Optional[str] = ..., vial_opening_id: _Optional[str] = ..., series: _Optional[str] = ..., dose_number: _Optional[int] = ..., volume_ml: _Optional[str] = ..., route: _Optional[str] = ..., body_site: _Optional[str] = ..., performer_id: _Optional[str] = ..., screening_reference: _Optional[str] = ..., heterologous_consent: _Optional[bool] = ..., interval_override: _Optional[_Union[_types_pb2_1.IntervalOverride, _Mapping]] = ..., device_id: _Optional[str] = ..., device_sequence: _Optional[int] = ..., vaccine_code: _Optional[str] = ..., component: _Optional[str] = ..., schedule_rule_id: _Optional[str] = ..., presence_code_verified: _Optional[bool] = ..., platform: _Optional[str] = ..., read_model_positions: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class DoseNotAdministered(_message.Message):
     __slots__ = ("person_id", "visit_id", "reason", "session_id", "recorded_at")
