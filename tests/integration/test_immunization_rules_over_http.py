@@ -45,22 +45,25 @@ def hospital_day(immunization, infra):
     """A session at a hospital-capable site on 21 Aug 2021: people 1-5 adults, person 6 born in 2005."""
     api, world, publisher = Client(immunization), World(), Publisher(infra.kafka_bootstrap)
     site, session_id = world.site("HOSPITAL"), f"SES-H-{world.tag}"
-    publisher.publish("inventory", locations(world) + catalogue(world, {"ABV5300": "AZ"}))
-    publisher.publish("registration", people(world, 5) + people(world, 1, born="2005-06-01", start=6))
+    publisher.publish("inventory", locations(world) + catalogue(world, {"ABV5300": "AZ", "FF2153": "PFIZER"}))
+    publisher.publish("registration", people(world, 5) + people(world, 1, born="2005-06-01", start=6)
+                      + people(world, 1, start=7))
     publisher.publish("allocation", session_plan(world, session_id, site, DAY + timedelta(hours=7),
                                                  DAY + timedelta(hours=17)))
     publisher.close()
     api.wait_rows("SELECT count(*) FROM ref_person WHERE person_id LIKE %s AND district_health_centre_id <> ''",
-                  f"P-{world.tag}-%", expected=6, what="people")
-    api.wait_rows("SELECT count(*) FROM ref_site_stock WHERE lot_id = %s", world.lot("ABV5300"), expected=2,
+                  f"P-{world.tag}-%", expected=7, what="people")
+    api.wait_rows("SELECT count(*) FROM ref_site_stock WHERE lot_id = %s", world.lot("FF2153"), expected=2,
                   what="stock")
     api.wait_rows("SELECT count(*) FROM ref_session_plan WHERE session_id = %s", session_id, expected=1, what="plan")
     staff = api.headers("site_manager", f"site:{site}", sub=f"manager-{world.tag}")
     assert api.post(f"/v1/sessions/{session_id}/open", {"opened_at": at(7)}, staff).status_code == 201
     vial = api.post(f"/v1/sessions/{session_id}/vials", {"lot_id": world.lot("ABV5300"), "opened_at": at(8)}, staff)
     assert vial.status_code == 201, vial.text
+    pfizer = api.post(f"/v1/sessions/{session_id}/vials", {"lot_id": world.lot("FF2153"), "opened_at": at(8)}, staff)
+    assert pfizer.status_code == 201, pfizer.text
     return {"api": api, "world": world, "site": site, "session_id": session_id, "staff": staff,
-            "vial": vial.json()["vial_opening_id"]}
+            "vial": vial.json()["vial_opening_id"], "pfizer_vial": pfizer.json()["vial_opening_id"]}
 
 
 def checked_in_and_screened(day: dict, n: int) -> str:
@@ -97,6 +100,24 @@ def test_schedule_rules_are_enforced_over_http_and_a_rejection_appends_nothing(h
 
     early = {**dose, "interval_override": {"reason": "leaving the country", "approver_id": "doctor-7"}}
     assert api.post(f"/v1/visits/{visit}/doses", early, staff).status_code == 201
+
+
+def test_product_continuity_and_the_vials_lot_are_enforced_over_http(hospital_day):
+    day = hospital_day
+    api, world, staff = day["api"], day["world"], day["staff"]
+    person = world.person(7)
+    sinopharm = {"product": "510", "administered_date": "2021-07-25", "country": "CN", "source": "PAPER_CARD",
+                 "series": "PRIMARY", "dose_number": 1}
+    assert api.post(f"/v1/persons/{person}/historical-doses", sinopharm,
+                    api.headers("district_officer", "district:760")).status_code == 201
+    visit = checked_in_and_screened(day, 7)
+    before = api.count_events()
+    dose = {"vial_opening_id": day["pfizer_vial"], "series": "PRIMARY", "dose_number": 2, "administered_at": at(9),
+            "heterologous_consent": True}
+    assert problem(api.post(f"/v1/visits/{visit}/doses", dose, staff)) == (422, "INV-22", "vial_opening_id")
+    mixed_up = {**dose, "vial_opening_id": day["vial"], "lot_id": world.lot("FF2153")}
+    assert problem(api.post(f"/v1/visits/{visit}/doses", mixed_up, staff)) == (422, "INV-28", "lot_id")
+    assert api.count_events() == before
 
 
 def test_corrections_reference_the_original_and_are_never_edits(hospital_day):
