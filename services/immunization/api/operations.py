@@ -15,7 +15,7 @@ from pydantic import BaseModel
 from eventkit.envelope import CommandContext
 from eventkit.store.base import AppendResult
 from services.immunization.api import models as m
-from services.immunization.domain import record, session, visit
+from services.immunization.domain import dose_gate, session, visit
 from services.immunization.domain.events import IntervalOverride, ScreeningAnswer, StaffMember, Vitals
 from services.immunization.domain.reference import Site
 from services.immunization.handlers import ImmunizationHandlers
@@ -75,7 +75,7 @@ def _discard_vial(h: ImmunizationHandlers, t: Target, body: m.DiscardVialRequest
 
 def _dose(h: ImmunizationHandlers, t: Target, body: m.DoseRequest, ctx: CommandContext, rh: str):
     override = body.interval_override
-    command = record.AdministerDose(
+    command = dose_gate.AdministerDose(
         new_id("D", body.dose_id), "", t.visit_id, body.vial_opening_id, body.series, body.dose_number,
         body.administered_at, ctx.actor_id, body.route, body.body_site, body.lot_id or "", body.volume_ml,
         body.heterologous_consent, IntervalOverride(override.reason, override.approver_id) if override else None,

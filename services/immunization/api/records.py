@@ -12,7 +12,7 @@ from eventkit.web import parse_body
 from eventkit.web.commands import command_context, command_response
 from eventkit.web.openapi import documented
 from services.immunization.api import models as m
-from services.immunization.domain import aefi, record
+from services.immunization.domain import aefi, corrections
 from services.immunization.domain.events import FieldChange
 from services.immunization.handlers import ImmunizationHandlers
 from services.immunization.queries import Views
@@ -34,7 +34,7 @@ def register(bp: Blueprint, handlers: ImmunizationHandlers, views: Views) -> Non
     def historical(person_id: str):
         body = parse_body(m.HistoricalDoseRequest)
         current_principal().require_scope(views.person_path(person_id), field="person_id")
-        command = record.RecordHistoricalDose(body.dose_id or f"H-{uuid.uuid4()}", person_id, body.product,
+        command = corrections.RecordHistoricalDose(body.dose_id or f"H-{uuid.uuid4()}", person_id, body.product,
                                               body.lot_number, body.administered_date, body.country, body.source,
                                               body.series, body.dose_number)
         return command_response(handlers.record_historical(command, command_context(scope_key="historical"),

@@ -1,16 +1,13 @@
-"""A person's dose record (aggregate id = person_id): doses given here, historical doses, corrections.
+"""A person's dose record (aggregate id = person_id): its state, dense numbering, the next dose.
 
-``administer_dose`` is the step-3 gate: it checks INV-20 … INV-28 against the same-visit screening, the
-session and its vial, the lot and presentation as the site sees them, and the person's earlier doses
-under the schedule rules in force on the day. It returns the ``DoseAdministered`` for this stream and
-the ``VialDoseDrawn`` for the session's stream; the handler appends both atomically.
+The commands on it live in ``dose_gate`` (a dose given here, INV-20 … INV-28) and ``corrections``
+(historical doses, entered in error, corrected fields).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
-from decimal import Decimal
 
 from eventkit.errors import DomainError
 
@@ -20,20 +17,9 @@ from .events import (
     DoseCorrected,
     DoseEnteredInError,
     DoseRecordedHistorical,
-    FieldChange,
-    IntervalOverride,
     NextDoseRecommended,
-    VialDoseDrawn,
 )
-from .reference import Lot, PersonRef, Presentation, Site, local_date
-from .screening import CAUTION, CONTRAINDICATED, POSTPONED, REFER
-from .session import Session, lot_usable
-from .visit import Visit
-
-CORRECTABLE_FIELDS = frozenset({"body_site", "route", "volume_ml", "performer_id"})
-ROUTES = frozenset({"IM", "SC", "ID"})
-BODY_SITES = frozenset({"LEFT_DELTOID", "RIGHT_DELTOID", "LEFT_THIGH", "RIGHT_THIGH"})
-HISTORICAL_SOURCES = frozenset({"FOREIGN_CERTIFICATE", "PAPER_CARD", "OTHER_REGISTRY"})
+from .reference import local_date
 
 
 @dataclass(frozen=True)
@@ -95,276 +81,26 @@ def evolve(state: PersonRecord, event: object, event_id: str = "") -> PersonReco
     raise TypeError(f"PersonRecord cannot apply {type(event).__name__}")
 
 
-@dataclass(frozen=True)
-class AdministerDose:
-    dose_id: str
-    person_id: str
-    visit_id: str
-    vial_opening_id: str
-    series: str
-    dose_number: int
-    administered_at: datetime
-    performer_id: str
-    route: str = "IM"
-    body_site: str = "LEFT_DELTOID"
-    lot_id: str = ""
-    volume_ml: Decimal | None = None
-    heterologous_consent: bool = False
-    interval_override: IntervalOverride | None = None
-    device_id: str = ""
-    device_sequence: int = 0
-
-
-@dataclass(frozen=True)
-class DoseContext:
-    """What the gate sees besides the person's record (loaded by the handler)."""
-
-    visit: Visit
-    session: Session
-    site: Site
-    lot: Lot | None
-    presentation: Presentation | None
-    person: PersonRef | None
-    screening_event_id: str = ""
-    postponed_until: date | None = None  # the latest postponement from any earlier screening
-    contraindicated: tuple[str, ...] = ()  # products / platforms contraindicated at earlier screenings
-    read_model_positions: tuple[str, ...] = ()  # what the reference read models had seen (for auditors)
-
-
-def _reject(detail: str, field: str, rule: str) -> DomainError:
+def reject(detail: str, field: str, rule: str) -> DomainError:
     return DomainError(detail, field=field, rule=rule)
-
-
-def screening_gate(ctx: DoseContext, presentation: Presentation, day: date) -> None:
-    """INV-20: same-visit screening ELIGIBLE (or CAUTION / REFER at a hospital-capable site); nothing banned."""
-    s = ctx.visit.screening
-    if s is None:
-        raise _reject("a dose needs a screening at the same visit", "visit_id", "INV-20")
-    if s.outcome == POSTPONED:
-        raise _reject(f"the screening postponed vaccination until {s.postponed_until_date}", "visit_id", "INV-20")
-    if s.outcome == CONTRAINDICATED:
-        raise _reject("the screening found a contraindication", "visit_id", "INV-20")
-    if s.outcome in (CAUTION, REFER) and not ctx.site.hospital_capable:
-        raise _reject(f"{s.outcome} is vaccinated only at a hospital-capable site", "visit_id", "INV-20")
-    banned = {p.upper() for p in (*s.contraindicated_products, *ctx.contraindicated)}
-    product = schedule.product_of(presentation.vaccine_code)
-    if banned & {presentation.presentation_id.upper(), presentation.vaccine_code.upper(), product,
-                 presentation.platform.upper()}:
-        raise _reject(f"{product} is contraindicated for this person", "vial_opening_id", "INV-20")
-    if ctx.postponed_until is not None and day < ctx.postponed_until:
-        raise _reject(f"vaccination is postponed until {ctx.postponed_until}", "administered_at", "INV-20")
-
-
-def vial_checks(command: AdministerDose, ctx: DoseContext) -> tuple[Lot, Presentation]:
-    """INV-28 (same lot, same site, through an open vial), INV-10/11, INV-26 window, INV-25 budget."""
-    session = ctx.session
-    vial = session.vials.get(command.vial_opening_id)
-    if vial is None:
-        raise _reject("no such vial opened in this session", "vial_opening_id", "INV-28")
-    if command.lot_id and command.lot_id != vial.lot_id:
-        raise _reject(f"the dose's lot {command.lot_id} differs from its vial's lot {vial.lot_id}", "lot_id", "INV-28")
-    lot = lot_usable(ctx.lot, command.administered_at)
-    presentation = ctx.presentation
-    if presentation is None:
-        raise _reject("the lot's presentation is unknown here", "vial_opening_id", "INV-28")
-    if session.status != "OPEN":
-        raise _reject("the session is not open", "vial_opening_id", "INV-26")
-    if vial.discarded:
-        raise _reject("the vial was already discarded", "vial_opening_id", "INV-26")
-    if not vial.opened_at <= command.administered_at < vial.discard_at:
-        raise _reject(f"the vial had to be discarded at {vial.discard_at.isoformat()}", "administered_at", "INV-26")
-    if vial.drawn >= vial.doses_in_vial + presentation.extra_doses_allowed:
-        raise _reject(f"the vial's {vial.doses_in_vial} doses (+{presentation.extra_doses_allowed} extra) are "
-                      "all drawn", "vial_opening_id", "INV-25")
-    return lot, presentation
-
-
-def age_and_pregnancy(ctx: DoseContext, presentation: Presentation, rules: schedule.ScheduleRules, day: date) -> None:
-    product = schedule.product_of(presentation.vaccine_code)
-    person = ctx.person
-    if person is None or person.date_of_birth is None:
-        raise _reject("the person's date of birth is unknown here", "person_id", "INV-24")
-    minimum = max(presentation.min_age_years, rules.min_age.get(product, 18))
-    age = schedule.age_on(person.date_of_birth, day)
-    if age < minimum:
-        raise _reject(f"{product} needs age >= {minimum} on {day} ({rules.rule_id}); the person is {age}",
-                      "vial_opening_id", "INV-24")
-    screening = ctx.visit.screening
-    if screening is not None and screening.pregnancy_weeks is not None and product in rules.not_in_pregnancy:
-        raise _reject(f"{product} is not given in pregnancy", "vial_opening_id", "INV-24")
 
 
 def numbering(record: PersonRecord, series: str, dose_number: int, product: str,
               rules: schedule.ScheduleRules) -> None:
     """INV-23: dense, unique numbering per series; boosters and additional doses need a complete primary."""
     if series not in schedule.SERIES:
-        raise _reject(f"series must be one of {list(schedule.SERIES)}", "series", "INV-23")
+        raise reject(f"series must be one of {list(schedule.SERIES)}", "series", "INV-23")
     expected = len(record.valid(series)) + 1
     if dose_number != expected:
-        raise _reject(f"the next {series.lower()} dose is number {expected}, not {dose_number}", "dose_number",
+        raise reject(f"the next {series.lower()} dose is number {expected}, not {dose_number}", "dose_number",
                       "INV-23")
     primary = record.valid("PRIMARY")
     needed = rules.primary_doses.get(primary[0].product if primary else product, 2)
     if series == "PRIMARY" and dose_number > needed:
-        raise _reject(f"the primary series has {needed} doses", "dose_number", "INV-23")
+        raise reject(f"the primary series has {needed} doses", "dose_number", "INV-23")
     if series != "PRIMARY" and len(primary) < needed:
-        raise _reject(f"a {series.lower()} dose needs a complete primary series ({len(primary)} of {needed})",
+        raise reject(f"a {series.lower()} dose needs a complete primary series ({len(primary)} of {needed})",
                       "series", "INV-23")
-
-
-def continuity(record: PersonRecord, command: AdministerDose, presentation: Presentation,
-               rules: schedule.ScheduleRules) -> None:
-    """INV-22: same product within a primary series unless mixing was allowed that day and consented."""
-    product = schedule.product_of(presentation.vaccine_code)
-    required = schedule.required_component(product, command.dose_number if command.series == "PRIMARY" else 1)
-    given = schedule.component_of(presentation.components)
-    if required and given != required:
-        raise _reject(f"{product} dose {command.dose_number} is component {required}, the vial holds "
-                      f"{given or 'an unknown component'}", "vial_opening_id", "INV-22")
-    primary = record.valid("PRIMARY")
-    earlier = primary[-1].product if primary else product
-    if command.series == "BOOSTER" and rules.booster_any_product:
-        return
-    if command.series == "PRIMARY" and not primary:
-        return
-    if earlier == product:
-        return
-    if (earlier, product) not in rules.heterologous:
-        raise _reject(f"{earlier} then {product} is not an allowed combination on this date ({rules.rule_id})",
-                      "vial_opening_id", "INV-22")
-    if not command.heterologous_consent:
-        raise _reject(f"{earlier} then {product} needs recorded consent", "heterologous_consent", "INV-22")
-
-
-def interval(record: PersonRecord, command: AdministerDose, day: date, rules: schedule.ScheduleRules) -> None:
-    """INV-21: the minimum interval of the rules in force; an early dose needs an override with an approver."""
-    primary = record.valid("PRIMARY")
-    if command.series == "PRIMARY":
-        if not primary:
-            return
-        previous = primary[-1]
-        rule = rules.primary_interval.get(previous.product)
-    else:
-        rule = rules.booster if command.series == "BOOSTER" else rules.additional
-        if rule is None:
-            raise _reject(f"no {command.series.lower()} dose rule is in force on {day} ({rules.rule_id})",
-                          "series", "INV-21")
-        same = record.valid(command.series)
-        previous = same[-1] if same else primary[-1]
-    if rule is None:
-        return
-    days = (day - previous.given_on).days
-    if days >= rule.minimum:
-        return
-    override = command.interval_override
-    if override is None or not override.reason.strip() or not override.approver_id.strip():
-        raise _reject(f"{days} days after the previous dose; {rules.rule_id} requires at least {rule.minimum} "
-                      "(an early dose needs an interval override with reason and approver)", "administered_at",
-                      "INV-21")
-
-
-def administer_dose(record: PersonRecord, command: AdministerDose, ctx: DoseContext, *, now: datetime) -> list:
-    visit = ctx.visit
-    if not visit.visit_id or visit.person_id != command.person_id or visit.session_id != ctx.session.session_id:
-        raise _reject("no check-in of this person at this session", "visit_id", "INV-20")
-    if command.administered_at > now + timedelta(minutes=5):
-        raise _reject("administered_at is in the future", "administered_at", "INV-8")
-    if record.given_at_visit(command.visit_id):
-        raise _reject("a dose was already given at this visit", "visit_id", "INV-23")
-    if record.dose(command.dose_id) is not None:
-        raise _reject("this dose id is already recorded", "dose_id", "INV-34")
-    if command.route not in ROUTES or command.body_site not in BODY_SITES:
-        raise _reject(f"route must be one of {sorted(ROUTES)}, body_site one of {sorted(BODY_SITES)}", "route",
-                      "INV-28")
-    lot, presentation = vial_checks(command, ctx)
-    day = local_date(command.administered_at)
-    screening_gate(ctx, presentation, day)
-    rules = schedule.rules_in_force(day)
-    age_and_pregnancy(ctx, presentation, rules, day)
-    product = schedule.product_of(presentation.vaccine_code)
-    numbering(record, command.series, command.dose_number, product, rules)
-    continuity(record, command, presentation, rules)
-    interval(record, command, day, rules)
-    volume = command.volume_ml or presentation.dose_volume_ml or Decimal("0.5")
-    dose = DoseAdministered(
-        command.dose_id, command.person_id, command.visit_id, ctx.session.session_id, ctx.session.site_id,
-        command.administered_at, presentation.presentation_id, lot.lot_id, lot.lot_number, lot.effective_expiry,
-        command.vial_opening_id, command.series, command.dose_number, volume, command.route, command.body_site,
-        command.performer_id, ctx.screening_event_id, command.heterologous_consent, command.interval_override,
-        command.device_id, command.device_sequence, presentation.vaccine_code,
-        schedule.component_of(presentation.components), rules.rule_id, visit.presence_code_verified,
-        presentation.platform, ctx.read_model_positions)
-    drawn = VialDoseDrawn(command.vial_opening_id, command.dose_id, command.person_id, command.visit_id,
-                          ctx.session.session_id, ctx.session.site_id, lot.lot_id, command.administered_at)
-    return [dose, *recommend(record, [dose], day, command.administered_at), drawn]
-
-
-@dataclass(frozen=True)
-class RecordHistoricalDose:
-    dose_id: str
-    person_id: str
-    product: str
-    lot_number: str
-    administered_date: date
-    country: str
-    source: str
-    series: str
-    dose_number: int
-
-
-def record_historical(record: PersonRecord, command: RecordHistoricalDose, *, today: date) -> list:
-    """A dose given elsewhere: counted toward the series, never touching local stock."""
-    if command.administered_date > today:
-        raise _reject("a historical dose cannot be in the future", "administered_date", "INV-8")
-    if command.source not in HISTORICAL_SOURCES:
-        raise _reject(f"source must be one of {sorted(HISTORICAL_SOURCES)}", "source", "INV-23")
-    if record.dose(command.dose_id) is not None:
-        raise _reject("this dose id is already recorded", "dose_id", "INV-34")
-    numbering(record, command.series, command.dose_number, schedule.product_of(command.product),
-              schedule.rules_in_force(max(command.administered_date, schedule.RULES[0].effective_from)))
-    earlier = record.valid(command.series)
-    if earlier and command.administered_date < earlier[-1].given_on:
-        raise _reject("a later dose number cannot predate the earlier dose", "administered_date", "INV-23")
-    historical = DoseRecordedHistorical(command.dose_id, command.person_id, command.product, command.lot_number,
-                                        command.administered_date, command.country.upper(), command.source, False,
-                                        command.series, command.dose_number)
-    return [historical, *recommend(record, [historical], command.administered_date, historical.occurred_at)]
-
-
-def _original(record: PersonRecord, dose_id: str, reverses_event_id: str) -> DoseEntry:
-    dose = record.dose(dose_id)
-    if dose is None:
-        raise _reject("no such dose on this person's record", "dose_id", "INV-33")
-    if dose.voided:
-        raise _reject("the dose was already entered in error; a reversal is never reversed again", "dose_id",
-                      "INV-33")
-    if reverses_event_id != dose.event_id:
-        raise _reject("reverses_event_id must be the event that recorded this dose", "reverses_event_id", "INV-33")
-    return dose
-
-
-def enter_in_error(record: PersonRecord, dose_id: str, reverses_event_id: str, reason: str, *,
-                   at: datetime) -> list:
-    _original(record, dose_id, reverses_event_id)
-    if not reason.strip():
-        raise _reject("a reason is required", "reason", "INV-33")
-    voided = DoseEnteredInError(dose_id, reverses_event_id, reason.strip(), record.person_id, at)
-    latest = max((d.given_on for d in record.valid() if d.dose_id != dose_id), default=None)
-    return [voided, *recommend(record, [voided], latest, at)] if latest else [voided]
-
-
-def correct_dose(record: PersonRecord, dose_id: str, reverses_event_id: str, changes: tuple[FieldChange, ...],
-                 reason: str, *, at: datetime) -> list:
-    _original(record, dose_id, reverses_event_id)
-    if not changes:
-        raise _reject("a correction changes at least one field", "changes", "INV-33")
-    for change in changes:
-        if change.field not in CORRECTABLE_FIELDS:
-            raise _reject(f"{change.field} cannot be corrected in place: enter the dose in error and record the "
-                          "right one", "changes", "INV-33")
-    if not reason.strip():
-        raise _reject("a reason is required", "reason", "INV-33")
-    return [DoseCorrected(dose_id, reverses_event_id, changes, reason.strip(), record.person_id, at)]
 
 
 @dataclass(frozen=True)

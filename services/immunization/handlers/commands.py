@@ -10,7 +10,7 @@ from datetime import datetime
 from eventkit.envelope import CommandContext
 from eventkit.errors import DomainError, NotFound
 from eventkit.store.base import AppendResult
-from services.immunization.domain import aefi, record, session, visit
+from services.immunization.domain import aefi, corrections, dose_gate, session, visit
 from services.immunization.domain.events import FieldChange, VialDoseDrawn
 from services.immunization.domain.reference import Site, local_date
 from services.immunization.handlers.store import AEFI, RECORD, SESSION, VISIT, Loaded, Streams
@@ -148,7 +148,7 @@ class ImmunizationHandlers:
             context, request_hash=request_hash, respond=respond(visit_id=command.visit_id))
 
     # -- doses ---------------------------------------------------------------------------------------------
-    def administer_dose(self, command: record.AdministerDose, context: CommandContext,
+    def administer_dose(self, command: dose_gate.AdministerDose, context: CommandContext,
                         request_hash: str) -> AppendResult:
         current = self.visit_state(command.visit_id)
         command = replace(command, person_id=current.person_id)
@@ -166,9 +166,9 @@ class ImmunizationHandlers:
             vial = sess.state.vials.get(command.vial_opening_id)
             lot = self.reference.lot_at_site(vial.lot_id, site) if vial else None
             presentation = self.reference.presentation(lot.presentation_id, lot.presentation_version) if lot else None
-            ctx = record.DoseContext(vis.state, sess.state, site, lot, presentation, person, vis.screening_event_id,
+            ctx = dose_gate.DoseContext(vis.state, sess.state, site, lot, presentation, person, vis.screening_event_id,
                                      postponed_until, contraindicated, positions)
-            produced = record.administer_dose(replace(person_record.state, person_id=current.person_id), command,
+            produced = dose_gate.administer_dose(replace(person_record.state, person_id=current.person_id), command,
                                               ctx, now=self._clock())
             drawn = [e for e in produced if isinstance(e, VialDoseDrawn)]
             return {current.person_id: [e for e in produced if e not in drawn], current.session_id: drawn}
@@ -177,19 +177,19 @@ class ImmunizationHandlers:
                                     respond=respond(dose_id=command.dose_id, person_id=current.person_id,
                                                     visit_id=command.visit_id))
 
-    def record_historical(self, command: record.RecordHistoricalDose, context: CommandContext,
+    def record_historical(self, command: corrections.RecordHistoricalDose, context: CommandContext,
                           request_hash: str) -> AppendResult:
         today = local_date(self._clock())
         return self.streams.execute_one(
             RECORD, command.person_id,
-            lambda r: record.record_historical(replace(r.state, person_id=command.person_id), command, today=today),
+            lambda r: corrections.record_historical(replace(r.state, person_id=command.person_id), command, today=today),
             context, request_hash=request_hash, respond=respond(dose_id=command.dose_id, person_id=command.person_id))
 
     def enter_in_error(self, person_id: str, dose_id: str, reverses_event_id: str, reason: str,
                        context: CommandContext, request_hash: str) -> AppendResult:
         return self.streams.execute_one(
             RECORD, person_id,
-            lambda r: record.enter_in_error(replace(r.state, person_id=person_id), dose_id, reverses_event_id,
+            lambda r: corrections.enter_in_error(replace(r.state, person_id=person_id), dose_id, reverses_event_id,
                                             reason, at=self._clock()),
             context, request_hash=request_hash, respond=respond(dose_id=dose_id, person_id=person_id))
 
@@ -197,7 +197,7 @@ class ImmunizationHandlers:
                      reason: str, context: CommandContext, request_hash: str) -> AppendResult:
         return self.streams.execute_one(
             RECORD, person_id,
-            lambda r: record.correct_dose(replace(r.state, person_id=person_id), dose_id, reverses_event_id,
+            lambda r: corrections.correct_dose(replace(r.state, person_id=person_id), dose_id, reverses_event_id,
                                           changes, reason, at=self._clock()),
             context, request_hash=request_hash, respond=respond(dose_id=dose_id, person_id=person_id))
 

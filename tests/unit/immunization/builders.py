@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from services.immunization.domain import events as ev
 from services.immunization.domain import session, visit
-from services.immunization.domain.record import AdministerDose, DoseContext
+from services.immunization.domain.dose_gate import AdministerDose, DoseContext
 from services.immunization.domain.reference import LOCAL_TZ, Lot, PersonRef, Presentation, SessionPlan, Site
 
 NOW = datetime(2026, 1, 1, tzinfo=LOCAL_TZ)

@@ -9,8 +9,8 @@ from decimal import Decimal
 import pytest
 
 from eventkit.testing import Scenario
+from services.immunization.domain import dose_gate, record
 from services.immunization.domain import events as ev
-from services.immunization.domain import record
 from services.immunization.domain.reference import PersonRef
 
 from .builders import HOSPITAL, NOW, context, dose, given, lot, screened_visit
@@ -19,12 +19,12 @@ OCT = date(2021, 10, 15)
 
 
 def gate(ctx):
-    return Scenario(decide=lambda state, command: record.administer_dose(state, command, ctx, now=NOW),
+    return Scenario(decide=lambda state, command: dose_gate.administer_dose(state, command, ctx, now=NOW),
                     evolve=record.evolve, initial=lambda: replace(record.PersonRecord.empty(), person_id="P-1"))
 
 
 def test_an_eligible_first_dose_records_the_dose_and_draws_from_the_vial():
-    dose_event, next_dose, drawn = record.administer_dose(record.PersonRecord(person_id="P-1"), dose(OCT),
+    dose_event, next_dose, drawn = dose_gate.administer_dose(record.PersonRecord(person_id="P-1"), dose(OCT),
                                                           context(OCT), now=NOW)
     assert (dose_event.series, dose_event.dose_number, dose_event.lot_number, dose_event.vaccine_code) == (
         "PRIMARY", 1, "ABV5300", "210")
@@ -51,7 +51,7 @@ def test_rejects_a_dose_at_a_commune_station_after_refer_to_hospital():
 def test_a_caution_outcome_is_vaccinated_at_a_hospital_capable_site_only():
     caution = screened_visit(OCT, outcome_of={"vitals": ev.Vitals(Decimal("36.8"), 112, 120, 75, 16)})
     gate(context(OCT, visit_state=caution)).when(dose(OCT)).then_rejects(rule="INV-20", field="visit_id")
-    events = record.administer_dose(record.PersonRecord(person_id="P-1"), dose(OCT),
+    events = dose_gate.administer_dose(record.PersonRecord(person_id="P-1"), dose(OCT),
                                     context(OCT, visit_state=caution, site=HOSPITAL), now=NOW)
     assert events[0].site_id == HOSPITAL.location_id
 
@@ -80,7 +80,7 @@ def test_rejects_astrazeneca_dose_2_twenty_days_after_dose_1_under_the_8_to_12_w
 def test_an_early_dose_with_an_override_reason_and_approver_is_recorded_and_flagged():
     aug = date(2021, 8, 21)
     override = ev.IntervalOverride("outbreak response, travel", "doctor-7")
-    [dose_event, _] = record.administer_dose(
+    [dose_event, _] = dose_gate.administer_dose(
         record.evolve(record.PersonRecord(person_id="P-1"), given(date(2021, 8, 1))),
         dose(aug, dose_number=2, interval_override=override), context(aug), now=NOW)
     assert dose_event.interval_override == override
@@ -88,7 +88,7 @@ def test_an_early_dose_with_an_override_reason_and_approver_is_recorded_and_flag
 
 def test_from_20_september_2021_astrazeneca_dose_2_may_follow_after_4_weeks():
     oct_day = date(2021, 10, 15)
-    events = record.administer_dose(record.evolve(record.PersonRecord(person_id="P-1"), given(date(2021, 9, 15))),
+    events = dose_gate.administer_dose(record.evolve(record.PersonRecord(person_id="P-1"), given(date(2021, 9, 15))),
                                     dose(oct_day, dose_number=2), context(oct_day), now=NOW)
     assert events[0].schedule_rule_id == "VN-SCHEDULE-2021-10-01"
 
@@ -117,7 +117,7 @@ def test_rejects_astrazeneca_then_pfizer_without_consent_and_accepts_it_with_con
     history = given(date(2021, 8, 1))
     gate(context(oct_day, "PFIZER")).given(history).when(dose(oct_day, dose_number=2)).then_rejects(
         rule="INV-22", field="heterologous_consent")
-    events = record.administer_dose(record.evolve(record.PersonRecord(person_id="P-1"), history),
+    events = dose_gate.administer_dose(record.evolve(record.PersonRecord(person_id="P-1"), history),
                                     dose(oct_day, dose_number=2, heterologous_consent=True),
                                     context(oct_day, "PFIZER"), now=NOW)
     assert events[0].heterologous_consent
@@ -129,7 +129,7 @@ def test_sputnik_dose_1_is_component_i_and_dose_2_component_ii():
     later = date(2021, 9, 30)
     gate(context(later, "SPUTNIK-I")).given(given(sep, "SPUTNIK-I", component="I")).when(
         dose(later, dose_number=2)).then_rejects(rule="INV-22")
-    events = record.administer_dose(record.evolve(record.PersonRecord(person_id="P-1"), given(sep, "SPUTNIK-I")),
+    events = dose_gate.administer_dose(record.evolve(record.PersonRecord(person_id="P-1"), given(sep, "SPUTNIK-I")),
                                     dose(later, dose_number=2), context(later, "SPUTNIK-II"), now=NOW)
     assert events[0].component == "II"
 
@@ -155,7 +155,7 @@ def test_a_booster_six_months_after_a_complete_primary_series_is_accepted():
     history = record.PersonRecord(person_id="P-1")
     for event in (given(date(2021, 4, 1)), given(date(2021, 6, 1), number=2)):
         history = record.evolve(history, event)
-    events = record.administer_dose(history, dose(dec, series="BOOSTER"), context(dec, "PFIZER"), now=NOW)
+    events = dose_gate.administer_dose(history, dose(dec, series="BOOSTER"), context(dec, "PFIZER"), now=NOW)
     assert (events[0].series, events[0].dose_number) == ("BOOSTER", 1)
 
 
@@ -170,7 +170,7 @@ def test_pfizer_for_a_16_year_old_is_allowed_from_october_2021_but_not_before():
     teen = PersonRef("P-1", True, "760", date(2005, 6, 1))
     sep = date(2021, 9, 25)
     gate(context(sep, "PFIZER", person=teen)).when(dose(sep)).then_rejects(rule="INV-24")
-    assert record.administer_dose(record.PersonRecord(person_id="P-1"), dose(OCT),
+    assert dose_gate.administer_dose(record.PersonRecord(person_id="P-1"), dose(OCT),
                                   context(OCT, "PFIZER", person=teen), now=NOW)
 
 

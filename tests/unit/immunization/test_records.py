@@ -10,8 +10,8 @@ from eventkit.envelope import CommandContext
 from eventkit.errors import ConcurrencyConflict
 from eventkit.testing import InMemoryEventStore, Scenario
 from services.immunization.codec import build_codec
+from services.immunization.domain import corrections, dose_gate, record
 from services.immunization.domain import events as ev
-from services.immunization.domain import record
 from services.immunization.handlers.store import SESSION, Streams
 
 from .builders import COMMUNE, NOW, at, context, dose, given
@@ -28,17 +28,17 @@ def history(*events_with_ids):
 
 def test_a_dose_entered_in_error_references_its_original_event_once():
     state = history((given(DAY, dose_id="D-1"), "E-1"))
-    [voided] = record.enter_in_error(state, "D-1", "E-1", "wrong person", at=NOW)
+    [voided] = corrections.enter_in_error(state, "D-1", "E-1", "wrong person", at=NOW)
     assert voided == ev.DoseEnteredInError("D-1", "E-1", "wrong person", "P-1", NOW)
     again = record.evolve(state, voided, "E-2")
-    error = Scenario(decide=lambda s, c: record.enter_in_error(s, *c, at=NOW), evolve=record.evolve,
+    error = Scenario(decide=lambda s, c: corrections.enter_in_error(s, *c, at=NOW), evolve=record.evolve,
                      initial=lambda: again)
     error.when(("D-1", "E-1", "retry")).then_rejects(rule="INV-33", field="dose_id")
 
 
 def test_rejects_a_reversal_naming_another_event_and_reversing_a_reversal():
     state = history((given(DAY, dose_id="D-1"), "E-1"))
-    reverse = Scenario(decide=lambda s, c: record.enter_in_error(s, *c, at=NOW), evolve=record.evolve,
+    reverse = Scenario(decide=lambda s, c: corrections.enter_in_error(s, *c, at=NOW), evolve=record.evolve,
                        initial=lambda: state)
     reverse.when(("D-1", "E-999", "oops")).then_rejects(rule="INV-33", field="reverses_event_id")
     reverse.when(("D-404", "E-1", "oops")).then_rejects(rule="INV-33", field="dose_id")
@@ -47,33 +47,33 @@ def test_rejects_a_reversal_naming_another_event_and_reversing_a_reversal():
 def test_rejects_a_correction_that_changes_the_lot_of_an_existing_dose():
     state = history((given(DAY, dose_id="D-1"), "E-1"))
     change = (ev.FieldChange("lot_id", "LOT-ABV5300", "LOT-OTHER"),)
-    Scenario(decide=lambda s, c: record.correct_dose(s, "D-1", "E-1", c, "typo", at=NOW), evolve=record.evolve,
+    Scenario(decide=lambda s, c: corrections.correct_dose(s, "D-1", "E-1", c, "typo", at=NOW), evolve=record.evolve,
              initial=lambda: state).when(change).then_rejects(rule="INV-33", field="changes")
-    [corrected] = record.correct_dose(state, "D-1", "E-1", (ev.FieldChange("body_site", "LEFT_DELTOID",
+    [corrected] = corrections.correct_dose(state, "D-1", "E-1", (ev.FieldChange("body_site", "LEFT_DELTOID",
                                                                            "RIGHT_DELTOID"),), "wrong arm", at=NOW)
     assert corrected.reverses_event_id == "E-1"
 
 
 def test_a_voided_dose_no_longer_counts_so_the_number_is_given_again():
     state = history((given(DAY, dose_id="D-1"), "E-1"))
-    state = record.evolve(state, record.enter_in_error(state, "D-1", "E-1", "wrong person", at=NOW)[0], "E-2")
-    assert record.administer_dose(state, dose(DAY), context(DAY), now=NOW)[0].dose_number == 1
+    state = record.evolve(state, corrections.enter_in_error(state, "D-1", "E-1", "wrong person", at=NOW)[0], "E-2")
+    assert dose_gate.administer_dose(state, dose(DAY), context(DAY), now=NOW)[0].dose_number == 1
 
 
 def test_a_historical_dose_counts_toward_the_series_and_never_names_stock():
-    command = record.RecordHistoricalDose("H-1", "P-1", "210", "ABV1234", date(2021, 7, 1), "fr",
+    command = corrections.RecordHistoricalDose("H-1", "P-1", "210", "ABV1234", date(2021, 7, 1), "fr",
                                           "FOREIGN_CERTIFICATE", "PRIMARY", 1)
-    [historical, next_dose] = record.record_historical(record.PersonRecord(person_id="P-1"), command, today=DAY)
+    [historical, next_dose] = corrections.record_historical(record.PersonRecord(person_id="P-1"), command, today=DAY)
     assert (next_dose.dose_number, next_dose.earliest_date) == (2, date(2021, 8, 26))  # 8 weeks in July 2021
     assert (historical.country, historical.primary_source) == ("FR", False)
     state = record.evolve(record.PersonRecord(person_id="P-1"), historical, "E-H")
-    assert record.administer_dose(state, dose(DAY, dose_number=2), context(DAY), now=NOW)[0].dose_number == 2
+    assert dose_gate.administer_dose(state, dose(DAY, dose_number=2), context(DAY), now=NOW)[0].dose_number == 2
 
 
 def test_rejects_a_historical_dose_2_without_dose_1():
-    command = record.RecordHistoricalDose("H-2", "P-1", "210", "ABV1234", date(2021, 7, 1), "FR",
+    command = corrections.RecordHistoricalDose("H-2", "P-1", "210", "ABV1234", date(2021, 7, 1), "FR",
                                           "PAPER_CARD", "PRIMARY", 2)
-    Scenario(decide=lambda s, c: record.record_historical(s, c, today=DAY), evolve=record.evolve,
+    Scenario(decide=lambda s, c: corrections.record_historical(s, c, today=DAY), evolve=record.evolve,
              initial=record.PersonRecord.empty).when(command).then_rejects(rule="INV-23", field="dose_number")
 
 
