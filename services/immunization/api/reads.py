@@ -47,6 +47,28 @@ class Items(BaseModel):
     items: list[dict]
 
 
+class NextDose(BaseModel):
+    person_id: str
+    series: str
+    dose_number: int
+    earliest_date: date
+    due_date: date
+    latest_date: date | None
+    allowed_products: list[str] = Field(description="schedule product keys; empty = any eligible product")
+    schedule_rule_id: str
+
+
+class DaySheet(BaseModel):
+    session_id: str
+    status: str = Field(description="OPEN | CLOSED | UNKNOWN (not opened yet, or not yet projected)")
+    opened_at: str | None = None
+    closed_at: str | None = None
+    totals: dict = Field(description="checked_in, screened, outcomes (per outcome), vaccinated, postponed, "
+                                     "observed, doses_opened, doses_drawn, open_vial_wastage, usage_rate_percent")
+    visits: list[dict]
+    vials: list[dict]
+
+
 def _arg_date(name: str) -> date | None:
     raw = request.args.get(name)
     return date.fromisoformat(raw) if raw else None
@@ -56,7 +78,7 @@ def register(bp: Blueprint, handlers: ImmunizationHandlers, views: Views) -> Non
     @bp.get("/sessions/<session_id>/day-sheet")
     @requires("vaccinator", "site_manager", *READERS)
     @documented("Session day sheet: checked in, screened (by outcome), vaccinated, postponed, observed, vials",
-                tags=["reports"], responses={200: None}, errors=[404])
+                tags=["reports"], responses={200: DaySheet}, errors=[404])
     def day_sheet(session_id: str):
         current_principal().require_scope(handlers.session_site(session_id).scope_path, field="session_id")
         return jsonify(views.day_sheet(session_id))
@@ -72,7 +94,7 @@ def register(bp: Blueprint, handlers: ImmunizationHandlers, views: Views) -> Non
     @bp.get("/persons/<person_id>/next-dose")
     @requires("citizen", *READERS)
     @documented("The next dose recommended (earliest / due / latest date, allowed products)", tags=["records"],
-                responses={200: None}, errors=[404])
+                responses={200: NextDose}, errors=[404])
     def next_dose(person_id: str):
         current_principal().require_scope(views.person_path(person_id), field="person_id")
         found = views.next_dose(person_id)
