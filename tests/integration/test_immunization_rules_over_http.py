@@ -45,15 +45,16 @@ def hospital_day(immunization, infra):
     """A session at a hospital-capable site on 21 Aug 2021: people 1-5 adults, person 6 born in 2005."""
     api, world, publisher = Client(immunization), World(), Publisher(infra.kafka_bootstrap)
     site, session_id = world.site("HOSPITAL"), f"SES-H-{world.tag}"
-    publisher.publish("inventory", locations(world) + catalogue(world, {"ABV5300": "AZ", "FF2153": "PFIZER"}))
+    publisher.publish("inventory", locations(world) + catalogue(world, {"ABV5300": "AZ", "FF2153": "PFIZER",
+                                                                           "SP0412": "SINOPHARM"}))
     publisher.publish("registration", people(world, 5) + people(world, 1, born="2005-06-01", start=6)
-                      + people(world, 1, start=7))
+                      + people(world, 3, start=7))
     publisher.publish("allocation", session_plan(world, session_id, site, DAY + timedelta(hours=7),
                                                  DAY + timedelta(hours=17)))
     publisher.close()
     api.wait_rows("SELECT count(*) FROM ref_person WHERE person_id LIKE %s AND district_health_centre_id <> ''",
-                  f"P-{world.tag}-%", expected=7, what="people")
-    api.wait_rows("SELECT count(*) FROM ref_site_stock WHERE lot_id = %s", world.lot("FF2153"), expected=2,
+                  f"P-{world.tag}-%", expected=9, what="people")
+    api.wait_rows("SELECT count(*) FROM ref_site_stock WHERE lot_id = %s", world.lot("SP0412"), expected=2,
                   what="stock")
     api.wait_rows("SELECT count(*) FROM ref_session_plan WHERE session_id = %s", session_id, expected=1, what="plan")
     staff = api.headers("site_manager", f"site:{site}", sub=f"manager-{world.tag}")
@@ -118,6 +119,39 @@ def test_product_continuity_and_the_vials_lot_are_enforced_over_http(hospital_da
     mixed_up = {**dose, "vial_opening_id": day["vial"], "lot_id": world.lot("FF2153")}
     assert problem(api.post(f"/v1/visits/{visit}/doses", mixed_up, staff)) == (422, "INV-28", "lot_id")
     assert api.count_events() == before
+
+
+def device_batch(day: dict, n: int, vial: str, presence_code: str | None = None) -> dict:
+    api, world, person = day["api"], day["world"], day["world"].person(n)
+    code = api.get(f"/v1/persons/{person}/check-in-pass", api.headers("citizen", f"person:{person}", sub=person),
+                   session_id=day["session_id"]).json()
+    visit = f"V-DEV-{world.tag}-{n}"
+    return {"items": [
+        {"sequence": 1, "kind": "check_in", "session_id": day["session_id"],
+         "body": {"visit_id": visit, "identity_method": "QR", "qr_token": code["qr_token"],
+                  "presence_code": presence_code or code["presence_code"], "checked_in_at": at(12, n)}},
+        {"sequence": 2, "kind": "screening", "visit_id": visit, "body": {"vitals": NORMAL, "screened_at": at(12, 20)}},
+        {"sequence": 3, "kind": "dose", "visit_id": visit,
+         "body": {"vial_opening_id": vial, "series": "PRIMARY", "dose_number": 1, "administered_at": at(12, 30)}},
+    ]}
+
+
+def test_two_offline_devices_drawing_one_single_dose_vial_conflict_per_item(hospital_day):
+    day = hospital_day
+    api, world, staff = day["api"], day["world"], day["staff"]
+    vial = api.post(f"/v1/sessions/{day['session_id']}/vials", {"lot_id": world.lot("SP0412"),
+                                                                "opened_at": at(12)}, staff).json()["vial_opening_id"]
+    url = f"/v1/sites/{day['site']}/devices/{{}}/batches"
+    first = api.post(url.format(f"TAB-A-{world.tag}"), device_batch(day, 8, vial), staff).json()
+    assert [i["status"] for i in first["items"]] == ["accepted"] * 3, first
+    before = api.count_events()
+    second = api.post(url.format(f"TAB-B-{world.tag}"), device_batch(day, 9, vial), staff).json()
+    assert [i["status"] for i in second["items"]] == ["accepted", "accepted", "rejected"], second
+    assert (second["items"][2]["rule"], second["items"][2]["field"]) == ("INV-25", "vial_opening_id")
+    assert api.count_events() == before + 2  # the check-in and the screening only
+    wrong_code = api.post(url.format(f"TAB-C-{world.tag}"), device_batch(day, 10, vial, presence_code="000000"),
+                          staff).json()
+    assert (wrong_code["items"][0]["rule"], wrong_code["items"][0]["field"]) == ("presence", "presence_code")
 
 
 def test_corrections_reference_the_original_and_are_never_edits(hospital_day):
