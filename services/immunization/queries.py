@@ -93,7 +93,8 @@ class ReferenceQueries:
     def lot_at_site(self, lot_id: str, site: Site) -> Lot | None:
         row = self._one(
             "SELECT l.lot_number, l.presentation_id, l.presentation_version,"
-            " least(coalesce(l.extended_expiry, l.label_expiry), coalesce(s.beyond_use_date, 'infinity'::date)),"
+            " least(coalesce(l.extended_expiry, l.label_expiry, '0001-01-01'::date),"
+            "       coalesce(s.beyond_use_date, 'infinity'::date)),"
             " coalesce((SELECT st.status FROM ref_lot_status st WHERE st.lot_id = l.lot_id AND"
             f"   ((st.scope = 'NATIONAL') OR (st.scope = 'PROVINCE' AND st.scope_id = %s)"
             f"    OR (st.scope = 'SITE' AND st.scope_id = %s)) ORDER BY {_STATUS_RANK} DESC LIMIT 1), 'RELEASED'),"

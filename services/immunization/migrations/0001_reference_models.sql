@@ -54,7 +54,7 @@ CREATE TABLE IF NOT EXISTS ref_lot (
     lot_number           text    NOT NULL,
     presentation_id      text    NOT NULL,
     presentation_version integer NOT NULL,
-    label_expiry         date    NOT NULL,
+    label_expiry         date,  -- NULL: no usable expiry was published; the lot is treated as expired
     extended_expiry      date
 );
 

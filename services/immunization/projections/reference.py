@@ -120,9 +120,9 @@ def presentation_defined(conn, event, m) -> None:
 
 
 def lot_registered(conn, event, m) -> None:
+    # A lot without a readable expiry is kept (its status and stock still matter) but never usable: the
+    # lot query treats a NULL expiry as already past (INV-10).
     expiry = _date(m.label_expiry_date)
-    if expiry is None:
-        raise ValueError(f"lot {m.lot_id} has no label expiry date")
     conn.execute(
         "INSERT INTO ref_lot (lot_id, lot_number, presentation_id, presentation_version, label_expiry)"
         " VALUES (%s, %s, %s, %s, %s) ON CONFLICT DO NOTHING",
