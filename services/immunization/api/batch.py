@@ -39,11 +39,16 @@ def apply_item(handlers: ImmunizationHandlers, site_id: str, device_id: str, ite
     target = Target(item.session_id or "", item.visit_id or "", item.vial_opening_id or "", device_id, item.sequence)
     try:
         body = operation.model.model_validate(item.body)
-        if operation.target_site(handlers, target).location_id != site_id:
-            return _rejected(item, 403, "scope", "session_id", "the item's session is not at this site")
-        result = operation.run(handlers, target, body, _context(site_id, device_id, item.sequence),
-                               fingerprint([item.kind, item.session_id, item.visit_id, item.vial_opening_id,
-                                            body.model_dump(mode="json")]))
+        context = _context(site_id, device_id, item.sequence)
+        request_hash = fingerprint([item.kind, item.session_id, item.visit_id, item.vial_opening_id,
+                                    body.model_dump(mode="json")])
+        # A stored item answers from the store before anything is looked up again: a retry after the
+        # session closed (or anything else changed) still gets its first answer.
+        result = handlers.streams.store.replay(context.idempotency_key, request_hash)
+        if result is None:
+            if operation.target_site(handlers, target).location_id != site_id:
+                return _rejected(item, 403, "scope", "session_id", "the item's session is not at this site")
+            result = operation.run(handlers, target, body, context, request_hash)
     except ValidationError as exc:
         first = exc.errors()[0]
         return _rejected(item, 422, first["type"], ".".join(str(p) for p in first["loc"]), first["msg"])
