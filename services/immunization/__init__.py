@@ -1,6 +1,3 @@
-"""The immunization service: owns sessions, visits (check-in, screening, vaccination, observation), vials, dose records, AEFI.
-
-Skeleton: web (health, readiness, metrics, auth, the shared ``/v1/trail`` route) and worker (the relay of
-its event store to ``vaxtrail.immunization.v1``) are wired; its domain, handlers, projections and API arrive with
-the issue that builds the service, in the layout of ``services/inventory``.
+"""The immunization service: sessions, visits (check-in, screening, vaccination, observation), vials, dose
+records, AEFI, and the offline-device batch upload. See docs/services/immunization.md.
 """

@@ -40,7 +40,7 @@ EXPECTED_EVENTS: dict[str, tuple[str, ...]] = {
         "SessionOpened", "SessionClosed", "PersonCheckedIn", "ScreeningCompleted", "VialOpened",
         "VialDiscarded", "DoseAdministered", "DoseNotAdministered", "DoseRecordedHistorical",
         "DoseEnteredInError", "DoseCorrected", "ObservationCompleted", "AefiReported",
-        "AefiInvestigationOpened", "AefiClassified", "NextDoseRecommended",
+        "AefiInvestigationOpened", "AefiClassified", "NextDoseRecommended", "VialDoseDrawn",
     ),
     "certificate": (
         "CertificateIssued", "CertificateRevoked", "CertificateSuspended", "CertificateReinstated",

@@ -1,0 +1,19 @@
+"""Immunization domain events <-> their protobuf messages (``schemas/vaxtrail/immunization/v1/events.proto``)."""
+
+from __future__ import annotations
+
+from eventkit.codec import ProtoCodec
+from services.immunization.domain import events
+from vaxtrail.immunization.v1 import events_pb2
+
+
+def build_codec() -> ProtoCodec:
+    codec = ProtoCodec()
+    for event_class in events.ALL_EVENTS:
+        codec.register(event_class, getattr(events_pb2, event_class.__name__))
+    return codec
+
+
+def immunization_event_types() -> frozenset[str]:
+    """Every event type the immunization topic can carry (v1)."""
+    return frozenset(m.full_name for m in events_pb2.DESCRIPTOR.message_types_by_name.values())

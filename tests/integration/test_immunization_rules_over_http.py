@@ -1,0 +1,251 @@
+"""Invariant families over HTTP: each bad input is a 4xx problem naming its rule and field, and appends nothing.
+
+Schedule rules (INV-21, INV-23, INV-24) with a historical dose from abroad, corrections (INV-33),
+idempotent retries (INV-34), role and scope checks, and the overdue lists (doses per district, AEFI
+deadlines) and AEFI rates read models.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from services.immunization.bootstrap import MIGRATIONS
+
+from .immunization_world import (
+    Client,
+    Publisher,
+    World,
+    catalogue,
+    locations,
+    people,
+    problem,
+    session_plan,
+    start_immunization,
+)
+from .kafka_helpers import wait_for
+
+ICT = timezone(timedelta(hours=7))
+DAY = datetime(2021, 8, 21, tzinfo=ICT)
+NORMAL = {"temperature_celsius": "36.6", "pulse_per_minute": 72, "systolic_mmhg": 118, "diastolic_mmhg": 76}
+
+
+def at(hour: int, minute: int = 0) -> str:
+    return (DAY + timedelta(hours=hour, minutes=minute)).isoformat()
+
+
+@pytest.fixture(scope="module")
+def immunization(infra, tmp_path_factory):
+    yield from start_immunization(infra, tmp_path_factory.mktemp("immunization-rules"), MIGRATIONS)
+
+
+@pytest.fixture(scope="module")
+def hospital_day(immunization, infra):
+    """A session at a hospital-capable site on 21 Aug 2021: people 1-5 adults, person 6 born in 2005."""
+    api, world, publisher = Client(immunization), World(), Publisher(infra.kafka_bootstrap)
+    site, session_id = world.site("HOSPITAL"), f"SES-H-{world.tag}"
+    publisher.publish("inventory", locations(world) + catalogue(world, {"ABV5300": "AZ", "FF2153": "PFIZER",
+                                                                           "SP0412": "SINOPHARM"}))
+    publisher.publish("registration", people(world, 5) + people(world, 1, born="2005-06-01", start=6)
+                      + people(world, 3, start=7))
+    publisher.publish("allocation", session_plan(world, session_id, site, DAY + timedelta(hours=7),
+                                                 DAY + timedelta(hours=17)))
+    publisher.close()
+    api.wait_rows("SELECT count(*) FROM ref_person WHERE person_id LIKE %s AND district_health_centre_id <> ''",
+                  f"P-{world.tag}-%", expected=9, what="people")
+    api.wait_rows("SELECT count(*) FROM ref_site_stock WHERE lot_id = %s", world.lot("SP0412"), expected=2,
+                  what="stock")
+    api.wait_rows("SELECT count(*) FROM ref_session_plan WHERE session_id = %s", session_id, expected=1, what="plan")
+    staff = api.headers("site_manager", f"site:{site}", sub=f"manager-{world.tag}")
+    assert api.post(f"/v1/sessions/{session_id}/open", {"opened_at": at(7)}, staff).status_code == 201
+    vial = api.post(f"/v1/sessions/{session_id}/vials", {"lot_id": world.lot("ABV5300"), "opened_at": at(8)}, staff)
+    assert vial.status_code == 201, vial.text
+    pfizer = api.post(f"/v1/sessions/{session_id}/vials", {"lot_id": world.lot("FF2153"), "opened_at": at(8)}, staff)
+    assert pfizer.status_code == 201, pfizer.text
+    return {"api": api, "world": world, "site": site, "session_id": session_id, "staff": staff,
+            "vial": vial.json()["vial_opening_id"], "pfizer_vial": pfizer.json()["vial_opening_id"]}
+
+
+def checked_in_and_screened(day: dict, n: int) -> str:
+    api, world, staff = day["api"], day["world"], day["staff"]
+    body = {"identity_method": "ID_DOCUMENT", "document_kind": "CITIZEN_ID", "document_number": world.national_id(n),
+            "presence_override_reason": "app offline", "checked_in_at": at(8, n)}
+    visit = api.post(f"/v1/sessions/{day['session_id']}/check-ins", body, staff)
+    assert visit.status_code == 201, visit.text
+    visit_id = visit.json()["visit_id"]
+    assert api.post(f"/v1/visits/{visit_id}/screening", {"vitals": NORMAL, "screened_at": at(8, n + 1)},
+                    staff).json()["outcome"] == "ELIGIBLE"
+    return visit_id
+
+
+def test_schedule_rules_are_enforced_over_http_and_a_rejection_appends_nothing(hospital_day):
+    day = hospital_day
+    api, world, staff = day["api"], day["world"], day["staff"]
+    person = world.person(1)
+    officer = api.headers("district_officer", "district:760")
+    historical = {"product": "210", "lot_number": "ABV1234", "administered_date": "2021-08-01", "country": "FR",
+                  "source": "FOREIGN_CERTIFICATE", "series": "PRIMARY", "dose_number": 1}
+    assert api.post(f"/v1/persons/{person}/historical-doses", historical, officer).status_code == 201
+    visit = checked_in_and_screened(day, 1)
+    before = api.count_events()
+    dose = {"vial_opening_id": day["vial"], "series": "PRIMARY", "dose_number": 2, "administered_at": at(9)}
+    assert problem(api.post(f"/v1/visits/{visit}/doses", dose, staff)) == (422, "INV-21", "administered_at")
+    assert problem(api.post(f"/v1/visits/{visit}/doses", {**dose, "dose_number": 3}, staff)) == (
+        422, "INV-23", "dose_number")
+    teen_visit = checked_in_and_screened(day, 6)
+    middle = api.count_events()
+    assert problem(api.post(f"/v1/visits/{teen_visit}/doses", {**dose, "dose_number": 1}, staff))[:2] == (
+        422, "INV-24")
+    assert api.count_events() == middle and middle == before + 2  # only the teen's check-in and screening
+
+    early = {**dose, "interval_override": {"reason": "leaving the country", "approver_id": "doctor-7"}}
+    assert api.post(f"/v1/visits/{visit}/doses", early, staff).status_code == 201
+
+
+def test_product_continuity_and_the_vials_lot_are_enforced_over_http(hospital_day):
+    day = hospital_day
+    api, world, staff = day["api"], day["world"], day["staff"]
+    person = world.person(7)
+    sinopharm = {"product": "510", "administered_date": "2021-07-25", "country": "CN", "source": "PAPER_CARD",
+                 "series": "PRIMARY", "dose_number": 1}
+    assert api.post(f"/v1/persons/{person}/historical-doses", sinopharm,
+                    api.headers("district_officer", "district:760")).status_code == 201
+    visit = checked_in_and_screened(day, 7)
+    before = api.count_events()
+    dose = {"vial_opening_id": day["pfizer_vial"], "series": "PRIMARY", "dose_number": 2, "administered_at": at(9),
+            "heterologous_consent": True}
+    assert problem(api.post(f"/v1/visits/{visit}/doses", dose, staff)) == (422, "INV-22", "vial_opening_id")
+    mixed_up = {**dose, "vial_opening_id": day["vial"], "lot_id": world.lot("FF2153")}
+    assert problem(api.post(f"/v1/visits/{visit}/doses", mixed_up, staff)) == (422, "INV-28", "lot_id")
+    assert api.count_events() == before
+
+
+def device_batch(day: dict, n: int, vial: str, presence_code: str | None = None) -> dict:
+    api, world, person = day["api"], day["world"], day["world"].person(n)
+    code = api.get(f"/v1/persons/{person}/check-in-pass", api.headers("citizen", f"person:{person}", sub=person),
+                   session_id=day["session_id"]).json()
+    visit = f"V-DEV-{world.tag}-{n}"
+    return {"items": [
+        {"sequence": 1, "kind": "check_in", "session_id": day["session_id"],
+         "body": {"visit_id": visit, "identity_method": "QR", "qr_token": code["qr_token"],
+                  "presence_code": presence_code or code["presence_code"], "checked_in_at": at(12, n)}},
+        {"sequence": 2, "kind": "screening", "visit_id": visit, "body": {"vitals": NORMAL, "screened_at": at(12, 20)}},
+        {"sequence": 3, "kind": "dose", "visit_id": visit,
+         "body": {"vial_opening_id": vial, "series": "PRIMARY", "dose_number": 1, "administered_at": at(12, 30)}},
+    ]}
+
+
+def test_two_offline_devices_drawing_one_single_dose_vial_conflict_per_item(hospital_day):
+    day = hospital_day
+    api, world, staff = day["api"], day["world"], day["staff"]
+    vial = api.post(f"/v1/sessions/{day['session_id']}/vials", {"lot_id": world.lot("SP0412"),
+                                                                "opened_at": at(12)}, staff).json()["vial_opening_id"]
+    url = f"/v1/sites/{day['site']}/devices/{{}}/batches"
+    first = api.post(url.format(f"TAB-A-{world.tag}"), device_batch(day, 8, vial), staff).json()
+    assert [i["status"] for i in first["items"]] == ["accepted"] * 3, first
+    before = api.count_events()
+    second = api.post(url.format(f"TAB-B-{world.tag}"), device_batch(day, 9, vial), staff).json()
+    assert [i["status"] for i in second["items"]] == ["accepted", "accepted", "rejected"], second
+    assert (second["items"][2]["rule"], second["items"][2]["field"]) == ("INV-25", "vial_opening_id")
+    assert api.count_events() == before + 2  # the check-in and the screening only
+    wrong_code = api.post(url.format(f"TAB-C-{world.tag}"), device_batch(day, 10, vial, presence_code="000000"),
+                          staff).json()
+    assert (wrong_code["items"][0]["rule"], wrong_code["items"][0]["field"]) == ("presence", "presence_code")
+
+
+def test_corrections_reference_the_original_and_are_never_edits(hospital_day):
+    day = hospital_day
+    api, world, staff = day["api"], day["world"], day["staff"]
+    visit = checked_in_and_screened(day, 2)
+    given = api.post(f"/v1/visits/{visit}/doses", {"vial_opening_id": day["vial"], "series": "PRIMARY",
+                                                   "dose_number": 1, "administered_at": at(9, 30)}, staff)
+    assert given.status_code == 201
+    person, dose_id, event_id = world.person(2), given.json()["dose_id"], given.json()["event_ids"][0]
+    base = f"/v1/persons/{person}/doses/{dose_id}"
+    before = api.count_events(person)
+    lot_change = {"reverses_event_id": event_id, "reason": "typo",
+                  "changes": [{"field": "lot_id", "old_value": "x", "new_value": "y"}]}
+    assert problem(api.post(f"{base}/corrections", lot_change, staff)) == (422, "INV-33", "changes")
+    assert problem(api.post(f"{base}/entered-in-error", {"reverses_event_id": "not-the-original", "reason": "x"},
+                            staff)) == (422, "INV-33", "reverses_event_id")
+    assert api.count_events(person) == before
+    arm = {**lot_change, "changes": [{"field": "body_site", "old_value": "LEFT_DELTOID", "new_value": "RIGHT_DELTOID"}]}
+    assert api.post(f"{base}/corrections", arm, staff).status_code == 201
+    assert api.post(f"{base}/entered-in-error", {"reverses_event_id": event_id, "reason": "wrong person"},
+                    staff).status_code == 201
+    after = api.count_events(person)
+    assert problem(api.post(f"{base}/entered-in-error", {"reverses_event_id": event_id, "reason": "again"},
+                            staff)) == (422, "INV-33", "dose_id")
+    assert api.count_events(person) == after
+    assert api.client_put(base, {"lot_id": "LOT-OTHER"}, staff) in {404, 405}  # no route edits a dose
+
+    officer = api.headers("district_officer", "district:760")
+    doses = wait_for(lambda: [d for d in api.get(f"/v1/persons/{person}/doses", officer).json()["items"]
+                              if d["entered_in_error"]], what="the voided dose in the read model")
+    assert doses[0]["corrections"] == 1
+
+
+def test_a_retried_check_in_with_the_same_idempotency_key_appends_once(hospital_day):
+    day = hospital_day
+    api, world = day["api"], day["world"]
+    staff = api.headers("vaccinator", f"site:{day['site']}", key=f"tablet-3-{world.tag}-17")
+    body = {"identity_method": "ID_DOCUMENT", "document_kind": "CITIZEN_ID", "document_number": world.national_id(3),
+            "presence_override_reason": "no phone", "checked_in_at": at(10)}
+    before = api.count_events()
+    first = api.post(f"/v1/sessions/{day['session_id']}/check-ins", body, staff)
+    again = api.post(f"/v1/sessions/{day['session_id']}/check-ins", body, staff)
+    assert (first.status_code, again.status_code, again.headers.get("Idempotent-Replayed")) == (201, 200, "true")
+    assert again.json() == first.json() and api.count_events() == before + 1
+    assert problem(api.post(f"/v1/sessions/{day['session_id']}/check-ins", {**body, "checked_in_at": at(11)},
+                            staff))[:2] == (422, "INV-34")
+
+
+def test_roles_and_scopes_are_checked(hospital_day):
+    day = hospital_day
+    api, world = day["api"], day["world"]
+    elsewhere = api.headers("vaccinator", "site:S-OTHER-01")
+    body = {"identity_method": "ID_DOCUMENT", "document_kind": "CITIZEN_ID", "document_number": world.national_id(4),
+            "presence_override_reason": "no phone", "checked_in_at": at(10)}
+    assert problem(api.post(f"/v1/sessions/{day['session_id']}/check-ins", body, elsewhere)) == (403, "scope",
+                                                                                                 "site_id")
+    citizen = api.headers("citizen", f"person:{world.person(4)}", sub=world.person(4))
+    assert api.post(f"/v1/sessions/{day['session_id']}/check-ins", body, citizen).status_code == 403
+    other = {"person_id": world.person(5), "dose_ids": ["D-x"], "onset_at": at(12), "symptoms": ["rash"],
+             "serious": False, "outcome": "RECOVERED", "source": "SELF_REPORT"}
+    assert problem(api.post("/v1/aefi", other, citizen)) == (403, "scope", "person_id")
+    assert api.post(f"/v1/sessions/{day['session_id']}/check-ins", body, {}).status_code == 401
+
+
+def test_overdue_lists_and_aefi_rates(hospital_day):
+    day = hospital_day
+    api, world, staff = day["api"], day["world"], day["staff"]
+    visit = checked_in_and_screened(day, 5)
+    given = api.post(f"/v1/visits/{visit}/doses", {"vial_opening_id": day["vial"], "series": "PRIMARY",
+                                                   "dose_number": 1, "administered_at": at(11)}, staff)
+    assert given.status_code == 201, given.text
+    person = world.person(5)
+    citizen = api.headers("citizen", f"person:{person}", sub=person)
+    late_report = {"person_id": person, "dose_ids": [given.json()["dose_id"]], "onset_at": at(20),
+                   "symptoms": ["high fever", "seizure"], "serious": True, "seriousness_criteria": ["HOSPITALISATION"],
+                   "outcome": "RECOVERING", "source": "SELF_REPORT", "reported_at": at(23)}
+    reported = api.post("/v1/aefi", late_report, citizen)
+    assert reported.status_code == 201, reported.text
+    before = api.count_events()
+    assert problem(api.post("/v1/aefi", {**late_report, "onset_at": at(-48)}, citizen)) == (422, "INV-30", "onset_at")
+    assert problem(api.post("/v1/aefi", {**late_report, "seriousness_criteria": []}, citizen)) == (
+        422, "INV-30", "seriousness_criteria")
+    assert api.count_events() == before
+
+    officer = api.headers("district_officer", "district:760")
+    overdue = wait_for(lambda: [a for a in api.get("/v1/aefi/overdue", officer, district_code="760").json()["items"]
+                                if a["aefi_id"] == reported.json()["aefi_id"]], what="the overdue AEFI")
+    assert overdue[0]["investigation_overdue"] and overdue[0]["classification_overdue"]
+    drop_outs = wait_for(lambda: [p for p in api.get("/v1/districts/760/overdue-doses", officer).json()["items"]
+                                  if p["person_id"] == person], what="the drop-out list")
+    assert (drop_outs[0]["series"], drop_outs[0]["dose_number"], drop_outs[0]["due_date"]) == ("PRIMARY", 2,
+                                                                                              "2021-10-30")
+    analyst = api.headers("analyst", "national")
+    rates = {r["key"]: r for r in api.get("/v1/reports/aefi-rates", analyst, by="lot").json()["items"]}
+    lot = rates[world.lot("ABV5300")]
+    assert lot["aefi_cases"] >= 1 and lot["rate_per_100000"] == round(lot["aefi_cases"] * 100000 / lot["doses"], 2)
