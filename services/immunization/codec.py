@@ -13,7 +13,3 @@ def build_codec() -> ProtoCodec:
         codec.register(event_class, getattr(events_pb2, event_class.__name__))
     return codec
 
-
-def immunization_event_types() -> frozenset[str]:
-    """Every event type the immunization topic can carry (v1)."""
-    return frozenset(m.full_name for m in events_pb2.DESCRIPTOR.message_types_by_name.values())

@@ -363,7 +363,12 @@ def test_only_person_events_carry_personal_data_on_the_topic_and_no_key_carries_
         if national_id.encode() in record.value:
             carriers.add(event.event_type)
     assert carriers == {"vaxtrail.registration.v1.PersonRegistered"}
-    assert read_topic(infra.kafka_bootstrap, "vaxtrail.registration.dlq.v1") == []  # every event type handled
+    # Every event this service published was handled by its own projections. (Scoped to its own aggregates:
+    # other services' tests in the same session publish hand-made registration events to the topic.)
+    with psycopg.connect(registration.database_url) as conn:
+        own = {aggregate for (aggregate,) in conn.execute("SELECT DISTINCT aggregate_id FROM events")}
+    dead = [r for r in read_topic(infra.kafka_bootstrap, "vaxtrail.registration.dlq.v1") if r.key.decode() in own]
+    assert dead == []
 
 
 def test_vaxtrail_rebuild_replays_the_people_read_model_from_offset_zero(registration, infra, monkeypatch):

@@ -12,20 +12,13 @@ import hashlib
 import hmac
 from datetime import UTC, date
 
-from eventkit.codec import decode_message
+from eventkit.codec import decode_message, topic_event_types
 from eventkit.projections import Projection
 from eventkit.topics import event_topic
-from vaxtrail.allocation.v1 import events_pb2 as allocation_pb2
-from vaxtrail.inventory.v1 import events_pb2 as inventory_pb2
-from vaxtrail.registration.v1 import events_pb2 as registration_pb2
 
 REG = "vaxtrail.registration.v1."
 INV = "vaxtrail.inventory.v1."
 ALLOC = "vaxtrail.allocation.v1."
-
-
-def all_types(module) -> frozenset[str]:
-    return frozenset(m.full_name for m in module.DESCRIPTOR.message_types_by_name.values())
 
 
 def _date(text: str) -> date | None:
@@ -90,7 +83,7 @@ def registration_reference(topic: str = event_topic("registration")) -> Projecti
         REG + "PersonAssignedToDistrict": person_assigned,
         REG + "PersonsMerged": persons_merged,
     }
-    return Projection("registration_reference", (topic,), handlers, all_types(registration_pb2) - handlers.keys(),
+    return Projection("registration_reference", (topic,), handlers, topic_event_types("registration") - handlers.keys(),
                       tables=("ref_person",), decoder=decode_message)
 
 
@@ -188,7 +181,7 @@ def inventory_reference(topic: str = event_topic("inventory")) -> Projection:
         INV + "ShipmentReceived": shipment_received,
         INV + "VialsThawed": vials_thawed,
     }
-    return Projection("inventory_reference", (topic,), handlers, all_types(inventory_pb2) - handlers.keys(),
+    return Projection("inventory_reference", (topic,), handlers, topic_event_types("inventory") - handlers.keys(),
                       tables=("ref_location", "ref_presentation", "ref_lot", "ref_lot_status", "ref_site_stock"),
                       decoder=decode_message)
 
@@ -208,5 +201,5 @@ def session_planned(conn, event, m) -> None:
 def allocation_reference(topic: str = event_topic("allocation")) -> Projection:
     # SessionStockDispensed is ignored: a site's stock is known from inventory's own receipts.
     handlers = {ALLOC + "SessionPlanned": session_planned}
-    return Projection("allocation_reference", (topic,), handlers, all_types(allocation_pb2) - handlers.keys(),
+    return Projection("allocation_reference", (topic,), handlers, topic_event_types("allocation") - handlers.keys(),
                       tables=("ref_session_plan",), decoder=decode_message)

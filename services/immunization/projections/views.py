@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from eventkit.codec import topic_event_types
 from eventkit.projections import Projection
-from services.immunization.codec import immunization_event_types
 from services.immunization.domain import events as ev
 from services.immunization.domain.aefi import CLASSIFY_WITHIN, INVESTIGATE_WITHIN
 from services.immunization.domain.record import DoseEntry, PersonRecord, next_dose
@@ -165,7 +165,7 @@ HANDLERS = {
 
 def immunization_views(topic: str, codec) -> Projection:
     return Projection(
-        "immunization_views", (topic,), HANDLERS, immunization_event_types() - HANDLERS.keys(),
+        "immunization_views", (topic,), HANDLERS, topic_event_types("immunization") - HANDLERS.keys(),
         tables=("session_view", "visit_view", "vial_view", "dose_view", "next_dose_view", "aefi_view"),
         decoder=codec.decode,
     )
