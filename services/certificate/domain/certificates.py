@@ -1,0 +1,300 @@
+"""The person's certificates: one aggregate per person (``certificates:<person_id>``).
+
+Every certificate event of a person goes to one stream, so one optimistic-concurrency check (INV-37)
+orders issuance, supersession, suspension and revocation for that person, and a verifier-facing read
+model sees them in order (Kafka key = aggregate id).
+
+:func:`synchronise` compares the certificates held with what the canonical record supports now:
+
+1. every non-revoked certificate that attests something no longer true is revoked - a dose entered in
+   error, a dose corrected, a dose of a recalled lot, a person merged away or their details corrected
+   (INV-32: no certificate stays valid after its dose was entered in error);
+2. the certificate the valid doses support (one per format, level by :func:`record.level_of`) is issued
+   unless it already exists - its UVCI is derived from the doses, so re-processing issues nothing new;
+   the previous current certificate is superseded (``CertificateReissued`` NEW_DOSE) or, when it was
+   just revoked, replaced (``CertificateReissued`` CORRECTION);
+3. certificates attesting a dose of a suspended lot are suspended, and reinstated when it is released.
+
+A superseded certificate (e.g. dose 1 of 2) stays valid: it is still a true statement.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+
+from eventkit.errors import DomainError
+from services.certificate.domain import uvci
+from services.certificate.domain.record import SUSPENDED, CanonicalRecord, Dose, Level, level_of, valid_doses
+
+EU_DCC = "EU_DCC_HC1"
+SMART_HEALTH_CARD = "SMART_HEALTH_CARD"
+FORMATS = (EU_DCC, SMART_HEALTH_CARD)
+VALIDITY = timedelta(days=365)
+
+ACTIVE, SUPERSEDED, SUSPENDED_STATUS, REVOKED = "ACTIVE", "SUPERSEDED", "SUSPENDED", "REVOKED"
+REVOCATION_REASONS = frozenset({"DOSE_ENTERED_IN_ERROR", "DOSE_CORRECTED", "IDENTITY_MERGE", "PERSON_CORRECTED",
+                                "FRAUD", "LOT_RECALL"})
+
+
+def aggregate_id(person_id: str) -> str:
+    return f"certificates:{person_id}"
+
+
+# -- events -----------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class CertificateIssued:
+    certificate_id: str
+    person_id: str
+    level: str
+    dose_ids: tuple[str, ...]
+    format: str
+    key_id: str
+    issued_at: datetime
+    expires_at: datetime
+    payload_hash: bytes
+    dose_revisions: tuple[str, ...] = ()
+    person_revision: str = ""
+
+    @property
+    def occurred_at(self) -> datetime:
+        return self.issued_at
+
+
+@dataclass(frozen=True)
+class CertificateRevoked:
+    certificate_id: str
+    reason: str
+    person_id: str
+    revoked_at: datetime
+
+    @property
+    def occurred_at(self) -> datetime:
+        return self.revoked_at
+
+
+@dataclass(frozen=True)
+class CertificateSuspended:
+    certificate_id: str
+    reason: str
+    person_id: str
+    suspended_at: datetime
+
+    @property
+    def occurred_at(self) -> datetime:
+        return self.suspended_at
+
+
+@dataclass(frozen=True)
+class CertificateReinstated:
+    certificate_id: str
+    reason: str
+    person_id: str
+    reinstated_at: datetime
+
+    @property
+    def occurred_at(self) -> datetime:
+        return self.reinstated_at
+
+
+@dataclass(frozen=True)
+class CertificateReissued:
+    old_certificate_id: str
+    new_certificate_id: str
+    reason: str
+    person_id: str
+    reissued_at: datetime
+
+    @property
+    def occurred_at(self) -> datetime:
+        return self.reissued_at
+
+
+# -- state ------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Held:
+    """One certificate as the aggregate knows it."""
+
+    certificate_id: str
+    format: str
+    level: str
+    doses: tuple[tuple[str, str], ...]
+    person_revision: str
+    status: str
+    suspended_from: str = ""
+
+
+@dataclass(frozen=True)
+class PersonCertificates:
+    person_id: str = ""
+    held: tuple[Held, ...] = ()
+    current: tuple[tuple[str, str], ...] = ()  # (format, certificate id) of the latest issued per format
+
+    @classmethod
+    def empty(cls) -> PersonCertificates:
+        return cls()
+
+    def get(self, certificate_id: str) -> Held | None:
+        return next((h for h in self.held if h.certificate_id == certificate_id), None)
+
+    def current_of(self, fmt: str) -> Held | None:
+        wanted = dict(self.current).get(fmt)
+        return self.get(wanted) if wanted else None
+
+
+def _with_status(state: PersonCertificates, certificate_id: str, **changes) -> PersonCertificates:
+    held = tuple(replace(h, **changes) if h.certificate_id == certificate_id else h for h in state.held)
+    return replace(state, held=held)
+
+
+def evolve(state: PersonCertificates, event: object) -> PersonCertificates:
+    if isinstance(event, CertificateIssued):
+        held = Held(event.certificate_id, event.format, event.level,
+                    tuple(zip(event.dose_ids, event.dose_revisions, strict=True)), event.person_revision, ACTIVE)
+        current = tuple((f, c) for f, c in state.current if f != event.format) + ((event.format, event.certificate_id),)
+        return replace(state, person_id=event.person_id, held=state.held + (held,), current=current)
+    if isinstance(event, CertificateRevoked):
+        return _with_status(state, event.certificate_id, status=REVOKED)
+    if isinstance(event, CertificateSuspended):
+        previous = state.get(event.certificate_id)
+        return _with_status(state, event.certificate_id, status=SUSPENDED_STATUS,
+                            suspended_from=previous.status if previous else ACTIVE)
+    if isinstance(event, CertificateReinstated):
+        previous = state.get(event.certificate_id)
+        return _with_status(state, event.certificate_id, status=(previous.suspended_from or ACTIVE), suspended_from="")
+    if isinstance(event, CertificateReissued):
+        old = state.get(event.old_certificate_id)
+        if old is not None and old.status == ACTIVE:
+            return _with_status(state, event.old_certificate_id, status=SUPERSEDED)
+        if old is not None and old.status == SUSPENDED_STATUS:
+            return _with_status(state, event.old_certificate_id, suspended_from=SUPERSEDED)
+        return state
+    raise TypeError(f"PersonCertificates cannot apply {type(event).__name__}")
+
+
+# -- commands ---------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class IssueRequest:
+    """What a signer needs to produce one certificate (the domain decided it; the signer makes it)."""
+
+    certificate_id: str
+    format: str
+    level: Level
+    record: CanonicalRecord
+    doses: tuple[Dose, ...]
+    issued_at: datetime
+    expires_at: datetime
+
+
+Issue = Callable[[IssueRequest], CertificateIssued]
+
+
+@dataclass(frozen=True)
+class Synchronise:
+    record: CanonicalRecord
+    now: datetime
+    country: str = "VN"
+
+
+@dataclass(frozen=True)
+class RevokeCertificate:
+    certificate_id: str
+    reason: str
+    now: datetime
+
+
+@dataclass(frozen=True)
+class Desired:
+    certificate_id: str
+    level: Level
+    doses: tuple[Dose, ...]
+
+
+def desired_certificates(record: CanonicalRecord, country: str) -> dict[str, Desired]:
+    """The certificate per format the record supports now (empty when none)."""
+    doses = valid_doses(record)
+    level = level_of(doses)
+    if level is None or not record.identified:
+        return {}
+    person = record.person
+    refs = sorted(f"{d.dose_id}@{d.revision}" for d in doses)
+    return {fmt: Desired(uvci.derive(country, [fmt, record.person_id, person.revision, *refs]), level, tuple(doses))
+            for fmt in FORMATS}
+
+
+def stale_reason(held: Held, record: CanonicalRecord) -> str | None:
+    """Why a held certificate no longer states the truth, or None while it still does."""
+    if record.person is None or record.person.merged_into:
+        return "IDENTITY_MERGE"
+    for dose_id, revision in held.doses:
+        dose = record.dose(dose_id)
+        if dose is None:
+            return "IDENTITY_MERGE"  # the dose now belongs to the surviving person of a merge
+        if dose.status != "VALID":
+            return "DOSE_ENTERED_IN_ERROR"
+        if dose.lot_status == "RECALLED":
+            return "LOT_RECALL"
+        if dose.revision != revision:
+            return "DOSE_CORRECTED"
+    if held.person_revision != record.person.revision:
+        return "PERSON_CORRECTED"
+    return None
+
+
+def synchronise(state: PersonCertificates, command: Synchronise, *, issue: Issue) -> list[object]:
+    """Bring the person's certificates in line with the canonical record (see the module docstring)."""
+    record, now = command.record, command.now
+    events: list[object] = []
+    revoked_now: set[str] = set()
+    for held in state.held:
+        if held.status == REVOKED:
+            continue
+        reason = stale_reason(held, record)
+        if reason:
+            events.append(CertificateRevoked(held.certificate_id, reason, record.person_id, now))
+            revoked_now.add(held.certificate_id)
+    desired = desired_certificates(record, command.country)
+    issued: list[CertificateIssued] = []
+    for fmt, want in desired.items():
+        if state.get(want.certificate_id) is not None:
+            continue
+        new = issue(IssueRequest(want.certificate_id, fmt, want.level, record, want.doses, now, now + VALIDITY))
+        events.append(new)
+        issued.append(new)
+        previous = state.current_of(fmt)
+        if previous is not None:
+            corrected = previous.status == REVOKED or previous.certificate_id in revoked_now
+            events.append(CertificateReissued(previous.certificate_id, want.certificate_id,
+                                              "CORRECTION" if corrected else "NEW_DOSE", record.person_id, now))
+    events.extend(_suspensions(state, record, issued, revoked_now, now))
+    return events
+
+
+def _suspensions(state, record: CanonicalRecord, issued, revoked_now: set[str], now: datetime) -> list[object]:
+    suspended_doses = {d.dose_id for d in record.doses if d.lot_status == SUSPENDED}
+    candidates = [(h.certificate_id, h.status, [d for d, _ in h.doses]) for h in state.held
+                  if h.status != REVOKED and h.certificate_id not in revoked_now]
+    candidates += [(e.certificate_id, ACTIVE, list(e.dose_ids)) for e in issued]
+    events: list[object] = []
+    for certificate_id, status, dose_ids in candidates:
+        under_review = any(d in suspended_doses for d in dose_ids)
+        if under_review and status != SUSPENDED_STATUS:
+            events.append(CertificateSuspended(certificate_id, "LOT_UNDER_REVIEW", record.person_id, now))
+        elif not under_review and status == SUSPENDED_STATUS:
+            events.append(CertificateReinstated(certificate_id, "LOT_RELEASED", record.person_id, now))
+    return events
+
+
+def revoke(state: PersonCertificates, command: RevokeCertificate) -> list[object]:
+    """A manual revocation (e.g. fraud). A revocation is final: revoking twice is refused (INV-33)."""
+    held = state.get(command.certificate_id)
+    if held is None:
+        raise DomainError(f"certificate {command.certificate_id} does not belong to this person",
+                          field="certificate_id", rule="INV-32")
+    if command.reason not in REVOCATION_REASONS:
+        raise DomainError(f"reason must be one of {sorted(REVOCATION_REASONS)}", field="reason", rule="INV-32")
+    if held.status == REVOKED:
+        raise DomainError(f"certificate {command.certificate_id} is already revoked; a revocation is final",
+                          field="certificate_id", rule="INV-33")
+    return [CertificateRevoked(command.certificate_id, command.reason, state.person_id, command.now)]
