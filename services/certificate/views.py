@@ -7,7 +7,7 @@ from services.certificate.formats.shc import revocation_id
 from services.certificate.signing.lists import uvci_hash
 
 _CERTS = ("SELECT v.certificate_id, v.format, v.level, v.status, v.reason, v.replaced_by, v.key_id, v.dose_ids,"
-          " v.issued_at, v.expires_at, d.content FROM certificate_view v"
+          " v.issued_at, v.expires_at, d.content, v.current FROM certificate_view v"
           " LEFT JOIN certificate_documents d ON d.certificate_id = v.certificate_id"
           " WHERE v.person_id = %s ORDER BY v.issued_at, v.certificate_id")
 
@@ -65,11 +65,12 @@ class CertificateViews:
             rows = conn.execute(_CERTS, (person_id,)).fetchall()
         return [{"certificate_id": r[0], "format": r[1], "level": r[2], "status": r[3], "reason": r[4],
                  "replaced_by": r[5] or None, "key_id": r[6], "dose_ids": list(r[7]),
-                 "issued_at": r[8].isoformat(), "expires_at": r[9].isoformat(), "qr": r[10]} for r in rows]
+                 "issued_at": r[8].isoformat(), "expires_at": r[9].isoformat(), "qr": r[10], "current": r[11]}
+                for r in rows]
 
     def current(self, person_id: str, fmt: str) -> dict | None:
         """The latest certificate of a format that is not revoked (active or suspended)."""
-        live = [c for c in self.certificates(person_id) if c["format"] == fmt and not c["replaced_by"]
+        live = [c for c in self.certificates(person_id) if c["format"] == fmt and c["current"]
                 and c["status"] in ("ACTIVE", "SUSPENDED")]
         return live[-1] if live else None
 

@@ -12,7 +12,8 @@ model sees them in order (Kafka key = aggregate id).
 2. the certificate the valid doses support (one per format, level by :func:`record.level_of`) is issued
    unless it already exists - its UVCI is derived from the doses, so re-processing issues nothing new;
    the previous current certificate is superseded (``CertificateReissued`` NEW_DOSE) or, when it was
-   just revoked, replaced (``CertificateReissued`` CORRECTION);
+   just revoked, replaced (``CertificateReissued`` CORRECTION) - by a new certificate, or by an earlier
+   one that is true again (dose 2 voided: the dose-1 certificate becomes current again);
 3. certificates attesting a dose of a suspended lot are suspended, and reinstated when it is released.
 
 A superseded certificate (e.g. dose 1 of 2) stays valid: it is still a true statement.
@@ -164,11 +165,16 @@ def evolve(state: PersonCertificates, event: object) -> PersonCertificates:
         previous = state.get(event.certificate_id)
         return _with_status(state, event.certificate_id, status=(previous.suspended_from or ACTIVE), suspended_from="")
     if isinstance(event, CertificateReissued):
-        old = state.get(event.old_certificate_id)
+        old, new = state.get(event.old_certificate_id), state.get(event.new_certificate_id)
         if old is not None and old.status == ACTIVE:
-            return _with_status(state, event.old_certificate_id, status=SUPERSEDED)
-        if old is not None and old.status == SUSPENDED_STATUS:
-            return _with_status(state, event.old_certificate_id, suspended_from=SUPERSEDED)
+            state = _with_status(state, old.certificate_id, status=SUPERSEDED)
+        elif old is not None and old.status == SUSPENDED_STATUS:
+            state = _with_status(state, old.certificate_id, suspended_from=SUPERSEDED)
+        if new is not None and new.status == SUPERSEDED:
+            state = _with_status(state, new.certificate_id, status=ACTIVE)
+        if new is not None:
+            current = tuple((f, c) for f, c in state.current if f != new.format) + ((new.format, new.certificate_id),)
+            state = replace(state, current=current)
         return state
     raise TypeError(f"PersonCertificates cannot apply {type(event).__name__}")
 
@@ -257,16 +263,20 @@ def synchronise(state: PersonCertificates, command: Synchronise, *, issue: Issue
     desired = desired_certificates(record, command.country)
     issued: list[CertificateIssued] = []
     for fmt, want in desired.items():
-        if state.get(want.certificate_id) is not None:
-            continue
-        new = issue(IssueRequest(want.certificate_id, fmt, want.level, record, want.doses, now, now + VALIDITY))
-        events.append(new)
-        issued.append(new)
         previous = state.current_of(fmt)
-        if previous is not None:
-            corrected = previous.status == REVOKED or previous.certificate_id in revoked_now
-            events.append(CertificateReissued(previous.certificate_id, want.certificate_id,
-                                              "CORRECTION" if corrected else "NEW_DOSE", record.person_id, now))
+        if state.get(want.certificate_id) is None:
+            new = issue(IssueRequest(want.certificate_id, fmt, want.level, record, want.doses, now, now + VALIDITY))
+            events.append(new)
+            issued.append(new)
+            if previous is not None:
+                corrected = previous.status == REVOKED or previous.certificate_id in revoked_now
+                events.append(CertificateReissued(previous.certificate_id, want.certificate_id,
+                                                  "CORRECTION" if corrected else "NEW_DOSE", record.person_id, now))
+        elif previous is not None and previous.certificate_id != want.certificate_id \
+                and state.get(want.certificate_id).status != REVOKED:
+            # A later dose was voided: the earlier certificate (superseded, still true) is current again.
+            events.append(CertificateReissued(previous.certificate_id, want.certificate_id, "CORRECTION",
+                                              record.person_id, now))
     events.extend(_suspensions(state, record, issued, revoked_now, now))
     return events
 

@@ -89,6 +89,7 @@ CREATE TABLE IF NOT EXISTS certificate_view (
     status          text NOT NULL,
     reason          text NOT NULL DEFAULT '',
     replaced_by     text NOT NULL DEFAULT '',
+    current         boolean NOT NULL DEFAULT true,
     issued_at       timestamptz NOT NULL,
     expires_at      timestamptz NOT NULL,
     changed_at      timestamptz NOT NULL

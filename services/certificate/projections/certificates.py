@@ -21,6 +21,8 @@ def _bump(conn) -> None:
 
 
 def issued(conn, event, e: domain.CertificateIssued) -> None:
+    conn.execute("UPDATE certificate_view SET current = false WHERE person_id = %s AND format = %s",
+                 (e.person_id, e.format))
     conn.execute(
         "INSERT INTO certificate_view (certificate_id, person_id, format, level, key_id, dose_ids, status,"
         " issued_at, expires_at, changed_at) VALUES (%s, %s, %s, %s, %s, %s, 'ACTIVE', %s, %s, %s)"
@@ -45,17 +47,21 @@ def suspended(conn, event, e: domain.CertificateSuspended) -> None:
 
 
 def reinstated(conn, event, e: domain.CertificateReinstated) -> None:
-    row = conn.execute("SELECT replaced_by FROM certificate_view WHERE certificate_id = %s",
+    row = conn.execute("SELECT current FROM certificate_view WHERE certificate_id = %s",
                        (e.certificate_id,)).fetchone()
-    status = "SUPERSEDED" if row and row[0] else "ACTIVE"
+    status = "ACTIVE" if row and row[0] else "SUPERSEDED"
     _status(conn, e.certificate_id, status, e.reason, e.reinstated_at, listed_change=True)
 
 
 def reissued(conn, event, e: domain.CertificateReissued) -> None:
     conn.execute(
-        "UPDATE certificate_view SET replaced_by = %s, changed_at = %s,"
+        "UPDATE certificate_view SET replaced_by = %s, changed_at = %s, current = false,"
         " status = CASE WHEN status = 'ACTIVE' THEN 'SUPERSEDED' ELSE status END WHERE certificate_id = %s",
         (e.new_certificate_id, e.reissued_at, e.old_certificate_id))
+    conn.execute(
+        "UPDATE certificate_view SET replaced_by = '', changed_at = %s, current = true,"
+        " status = CASE WHEN status = 'SUPERSEDED' THEN 'ACTIVE' ELSE status END WHERE certificate_id = %s",
+        (e.reissued_at, e.new_certificate_id))
 
 
 HANDLERS = {
