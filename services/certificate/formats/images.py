@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import io
 
-import segno
-from fpdf import FPDF
-
 from services.certificate.formats.names import ascii_fold
 
 
 def qr_png(text: str, *, scale: int = 4) -> bytes:
+    import segno  # imported on use: keeps web worker boot fast (readiness probes)
+
     error = "l" if text.startswith("shc:/") else "q"
     code = segno.make_qr(text, error=error, boost_error=False)
     out = io.BytesIO()
@@ -24,6 +23,8 @@ def qr_png(text: str, *, scale: int = 4) -> bytes:
 
 
 def certificate_pdf(title: str, fields: list[tuple[str, str]], qr_text: str) -> bytes:
+    from fpdf import FPDF  # ~0.6 s to import: only when a PDF is asked for
+
     pdf = FPDF(format="A4")
     pdf.set_title(title)
     pdf.add_page()

@@ -1,0 +1,192 @@
+"""The certificate service against the real stack (PostgreSQL, Kafka, gunicorn web + worker).
+
+Other services' events are published to their topics as those services would (certificate_world.py);
+the certificate worker projects them, the issuer signs, and the citizen reads the result over HTTP.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+
+import psycopg
+import pytest
+import requests
+import zxingcpp
+from PIL import Image
+
+from eventkit.auth import generate_dev_keypair, mint_token
+from services.certificate import verify as offline_verifier
+from vaxtrail_cli.main import main as cli_main
+
+from .certificate_procs import start_certificate
+from .certificate_world import World
+from .kafka_helpers import wait_for
+from .service_procs import drop_service_database
+
+AZ = "AZ-VAXZEVRIA-10"
+
+
+@pytest.fixture(scope="module")
+def certificate(infra, tmp_path_factory):
+    workdir = tmp_path_factory.mktemp("certificate")
+    private, public = generate_dev_keypair(workdir / "keys")
+    service = start_certificate(server_url=infra.server_url, kafka_bootstrap=infra.kafka_bootstrap,
+                                public_key=public, workdir=workdir)
+    service.private_key = Path(private).read_bytes()
+    service.workdir = workdir
+    yield service
+    service.stop()
+    drop_service_database(service, infra.server_url)
+
+
+@pytest.fixture(scope="module")
+def world(infra):
+    publisher = World(infra.kafka_bootstrap)
+    publisher.presentation(AZ)
+    yield publisher
+    publisher.close()
+
+
+def bearer(service, role: str, *scopes: str, subject: str | None = None) -> dict[str, str]:
+    token = mint_token(service.private_key, subject=subject or f"{role}-1", role=role, scopes=list(scopes))
+    return {"Authorization": f"Bearer {token}"}
+
+
+def citizen(service, person_id: str) -> dict[str, str]:
+    return bearer(service, "citizen", f"person:{person_id}", subject=person_id)
+
+
+def record(service, person_id: str) -> dict | None:
+    response = requests.get(service.url(f"/v1/persons/{person_id}/record"), headers=citizen(service, person_id),
+                            timeout=5)
+    return response.json() if response.status_code == 200 else None
+
+
+def current(service, person_id: str, level: str) -> dict | None:
+    found = record(service, person_id)
+    if not found:
+        return None
+    dcc = found["current"].get("EU_DCC_HC1")
+    return found if dcc and dcc["level"] == level and "SMART_HEALTH_CARD" in found["current"] else None
+
+
+def events_of(service, event_type: str, aggregate_id: str | None = None) -> int:
+    query = "SELECT count(*) FROM events WHERE event_type = %s" + (" AND aggregate_id = %s" if aggregate_id else "")
+    with psycopg.connect(service.database_url) as conn:
+        return conn.execute(query, (event_type, aggregate_id) if aggregate_id else (event_type,)).fetchone()[0]
+
+
+def new_person(world: World) -> tuple[str, str, str]:
+    person_id = f"P-{uuid.uuid4().hex[:10]}"
+    lot = f"LOT-{uuid.uuid4().hex[:6]}"
+    world.lot(lot, f"ABV{lot[-4:].upper()}", AZ)
+    world.person(person_id)
+    return person_id, lot, f"ABV{lot[-4:].upper()}"
+
+
+def verifier_args(service, at: str | None = None) -> list[str]:
+    args = ["--sync", service.base_url, "--cache", str(service.workdir / "verifier")]
+    return args + (["--at", at] if at else [])
+
+
+def test_two_doses_give_a_partial_then_a_complete_certificate_whose_qr_verifies_offline(certificate, world, capsys):
+    person_id, lot, lot_number = new_person(world)
+    world.dose(person_id, f"{person_id}-D1", 1, datetime(2021, 6, 1, 3, tzinfo=UTC), lot_id=lot, lot_number=lot_number,
+               presentation_id=AZ)
+    world.next_dose(person_id)
+    partial = wait_for(lambda: current(certificate, person_id, "PARTIAL"), what="a partial certificate")
+    assert partial["next_dose"]["due_date"] == "2021-08-24"
+    assert [d["dose_id"] for d in partial["doses"]] == [f"{person_id}-D1"]
+
+    world.dose(person_id, f"{person_id}-D2", 2, datetime(2021, 8, 24, 3, tzinfo=UTC), lot_id=lot,
+               lot_number=lot_number, presentation_id=AZ)
+    complete = wait_for(lambda: current(certificate, person_id, "COMPLETE"), what="a complete certificate")
+    statuses = {(c["level"], c["format"]): c["status"] for c in complete["certificates"]}
+    assert statuses[("PARTIAL", "EU_DCC_HC1")] == "SUPERSEDED" and statuses[("COMPLETE", "EU_DCC_HC1")] == "ACTIVE"
+
+    png = requests.get(certificate.url(f"/v1/persons/{person_id}/certificate.png"),
+                       headers=citizen(certificate, person_id), timeout=5)
+    assert png.status_code == 200 and png.headers["Content-Type"] == "image/png"
+    [decoded] = [r.text for r in zxingcpp.read_barcodes(Image.open(io.BytesIO(png.content)))]
+    assert decoded == complete["current"]["EU_DCC_HC1"]["qr"]
+    assert offline_verifier.main([decoded, *verifier_args(certificate)]) == 0
+    verified = json.loads(capsys.readouterr().out)
+    assert verified["certificate_id"] == complete["current"]["EU_DCC_HC1"]["certificate_id"]
+    assert verified["entries"][0]["dn"] == 2
+
+    pdf = requests.get(certificate.url(f"/v1/persons/{person_id}/certificate.pdf"),
+                       params={"format": "SMART_HEALTH_CARD"}, headers=citizen(certificate, person_id), timeout=5)
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+
+
+def test_a_dose_entered_in_error_revokes_and_reissues(certificate, world, capsys):
+    person_id, lot, lot_number = new_person(world)
+    world.dose(person_id, f"{person_id}-D1", 1, datetime(2021, 6, 1, 3, tzinfo=UTC), lot_id=lot,
+               lot_number=lot_number, presentation_id=AZ)
+    wait_for(lambda: current(certificate, person_id, "PARTIAL"), what="a partial certificate")
+    second = world.dose(person_id, f"{person_id}-D2", 2, datetime(2021, 8, 24, 3, tzinfo=UTC), lot_id=lot,
+                        lot_number=lot_number, presentation_id=AZ)
+    complete = wait_for(lambda: current(certificate, person_id, "COMPLETE"), what="a complete certificate")
+    revoked_qr = complete["current"]["EU_DCC_HC1"]["qr"]
+
+    world.entered_in_error(person_id, second, f"{person_id}-D2")
+    after = wait_for(lambda: current(certificate, person_id, "PARTIAL"), what="the partial certificate again")
+    statuses = {c["certificate_id"]: (c["level"], c["status"], c["reason"]) for c in after["certificates"]}
+    assert statuses[complete["current"]["EU_DCC_HC1"]["certificate_id"]] == (
+        "COMPLETE", "REVOKED", "DOSE_ENTERED_IN_ERROR")
+
+    # the revocation list is a projection: the verifier rejects the revoked certificate once it syncs it
+    def rejected_as_revoked() -> bool:
+        code = offline_verifier.main([revoked_qr, *verifier_args(certificate)])
+        return code == 1 and json.loads(capsys.readouterr().out)["reason"] == "REVOKED"
+
+    wait_for(rejected_as_revoked, what="the revocation list to list the certificate", interval=0.2)
+    answer = requests.post(certificate.url("/v1/verify"), json={"qr": revoked_qr},
+                           headers=bearer(certificate, "partner", "national"), timeout=5).json()
+    assert (answer["valid"], answer["reason"]) == (False, "REVOKED")
+    good = requests.post(certificate.url("/v1/verify"), json={"qr": after["current"]["EU_DCC_HC1"]["qr"]},
+                         headers=bearer(certificate, "partner", "national"), timeout=5).json()
+    assert good["valid"] is True
+
+
+def test_reprocessing_every_dose_event_never_issues_a_second_certificate(certificate, world, infra, monkeypatch):
+    person_id, lot, lot_number = new_person(world)
+    world.dose(person_id, f"{person_id}-D1", 1, datetime(2021, 6, 1, 3, tzinfo=UTC), lot_id=lot,
+               lot_number=lot_number, presentation_id=AZ)
+    wait_for(lambda: current(certificate, person_id, "PARTIAL"), what="a partial certificate")
+    issued = events_of(certificate, "vaxtrail.certificate.v1.CertificateIssued", f"certificates:{person_id}")
+    assert issued == 2
+
+    monkeypatch.setenv("DATABASE_URL", infra.server_url)
+    monkeypatch.setenv("CERTIFICATE_DATABASE_URL", certificate.database_url)
+    monkeypatch.setenv("KAFKA_BOOTSTRAP", infra.kafka_bootstrap)
+    monkeypatch.setenv("VAXTRAIL_ENV", "local")
+    monkeypatch.setenv("VAXTRAIL_STATE_DIR", str(certificate.workdir))
+    monkeypatch.setenv("CERTIFICATE_KEYS_DIR", str(certificate.keys))
+    assert cli_main(["rebuild", "certificate", "canonical_records"]) == 0
+
+    def replayed_and_drained() -> bool:
+        with psycopg.connect(certificate.database_url) as conn:
+            doses = conn.execute("SELECT count(*) FROM record_doses WHERE person_id = %s", (person_id,)).fetchone()[0]
+            pending = conn.execute("SELECT count(*) FROM certificate_pending").fetchone()[0]
+        return doses == 1 and pending == 0
+
+    wait_for(replayed_and_drained, timeout=60, what="the record replayed and every person re-synchronised")
+    assert events_of(certificate, "vaxtrail.certificate.v1.CertificateIssued", f"certificates:{person_id}") == issued
+
+
+def test_a_suspended_lot_suspends_and_its_release_reinstates(certificate, world):
+    person_id, lot, lot_number = new_person(world)
+    world.dose(person_id, f"{person_id}-D1", 1, datetime(2021, 6, 1, 3, tzinfo=UTC), lot_id=lot,
+               lot_number=lot_number, presentation_id=AZ)
+    wait_for(lambda: current(certificate, person_id, "PARTIAL"), what="a partial certificate")
+    world.lot_decision("LotSuspended", lot)
+    wait_for(lambda: (record(certificate, person_id) or {}).get("current", {}).get("EU_DCC_HC1", {}).get("status")
+             == "SUSPENDED", what="the certificate suspended")
+    world.lot_decision("LotReleased", lot)
+    wait_for(lambda: (record(certificate, person_id) or {}).get("current", {}).get("EU_DCC_HC1", {}).get("status")
+             == "ACTIVE", what="the certificate reinstated")
