@@ -190,3 +190,81 @@ def test_a_suspended_lot_suspends_and_its_release_reinstates(certificate, world)
     world.lot_decision("LotReleased", lot)
     wait_for(lambda: (record(certificate, person_id) or {}).get("current", {}).get("EU_DCC_HC1", {}).get("status")
              == "ACTIVE", what="the certificate reinstated")
+
+
+# -- HTTP: access, audit, manual revocation (INV-33, INV-34) -------------------------------------------------
+def a_person_with_a_certificate(certificate, world) -> tuple[str, dict]:
+    person_id, lot, lot_number = new_person(world)
+    world.dose(person_id, f"{person_id}-D1", 1, datetime(2021, 6, 1, 3, tzinfo=UTC), lot_id=lot,
+               lot_number=lot_number, presentation_id=AZ)
+    return person_id, wait_for(lambda: current(certificate, person_id, "PARTIAL"), what="a partial certificate")
+
+
+def test_a_citizen_reads_only_their_own_record(certificate, world):
+    person_id, _ = a_person_with_a_certificate(certificate, world)
+    other = requests.get(certificate.url(f"/v1/persons/{person_id}/record"),
+                         headers=citizen(certificate, "P-someone-else"), timeout=5)
+    assert other.status_code == 403 and other.json()["rule"] == "scope"
+    assert requests.get(certificate.url(f"/v1/persons/{person_id}/record"), timeout=5).status_code == 401
+
+
+def test_staff_lookups_are_scoped_need_a_purpose_and_are_audited(certificate, world):
+    person_id, _ = a_person_with_a_certificate(certificate, world)
+    url = certificate.url(f"/v1/persons/{person_id}/record")
+    elsewhere = bearer(certificate, "province_officer", "province:01")
+    assert requests.get(url, params={"purpose": "CARE"}, headers=elsewhere, timeout=5).status_code == 403
+    officer = bearer(certificate, "province_officer", "province:79")
+    no_purpose = requests.get(url, headers=officer, timeout=5)
+    assert no_purpose.status_code == 422 and no_purpose.json()["field"] == "purpose"
+    site = bearer(certificate, "vaccinator", "site:S-79-760-01")
+    assert requests.get(url, params={"purpose": "CARE"}, headers=site, timeout=5).status_code == 200
+    assert requests.get(url, params={"purpose": "CARE"}, headers=officer, timeout=5).status_code == 200
+    assert events_of(certificate, "vaxtrail.audit.v1.PersonalDataAccessed") >= 2
+    with psycopg.connect(certificate.database_url) as conn:
+        actors = {r[0] for r in conn.execute("SELECT actor_id FROM events WHERE aggregate_id LIKE %s",
+                                             (f"data-access:{person_id}:%",))}
+    assert actors == {"vaccinator-1", "province_officer-1"}
+
+
+def test_a_revocation_is_final_a_second_one_is_refused_and_writes_nothing(certificate, world):
+    person_id, found = a_person_with_a_certificate(certificate, world)
+    target = found["current"]["EU_DCC_HC1"]["certificate_id"]
+    admin = bearer(certificate, "national_admin", "national") | {"Idempotency-Key": f"rev-{uuid.uuid4().hex}"}
+    body = {"person_id": person_id, "certificate_id": target, "reason": "FRAUD"}
+    first = requests.post(certificate.url("/v1/revocations"), json=body, headers=admin, timeout=5)
+    again = requests.post(certificate.url("/v1/revocations"), json=body, headers=admin, timeout=5)
+    assert (first.status_code, again.status_code) == (201, 200) and again.headers["Idempotent-Replayed"] == "true"
+    revoked = events_of(certificate, "vaxtrail.certificate.v1.CertificateRevoked", f"certificates:{person_id}")
+    assert revoked == 1  # INV-34: the retry appended nothing
+
+    twice = requests.post(certificate.url("/v1/revocations"), json=body,
+                          headers=bearer(certificate, "national_admin", "national"), timeout=5)
+    assert twice.status_code == 422 and twice.headers["Content-Type"] == "application/problem+json"
+    assert (twice.json()["rule"], twice.json()["field"]) == ("INV-33", "certificate_id")
+    assert events_of(certificate, "vaxtrail.certificate.v1.CertificateRevoked", f"certificates:{person_id}") == 1
+
+    wrong = requests.post(certificate.url("/v1/revocations"), json=body | {"certificate_id": "URN:UVCI:01:VN:X#1"},
+                          headers=bearer(certificate, "national_admin", "national"), timeout=5)
+    assert wrong.status_code == 422 and wrong.json()["rule"] == "INV-32"
+    assert requests.post(certificate.url("/v1/revocations"), json=body,
+                         headers=bearer(certificate, "national_admin", "province:79"), timeout=5).status_code == 403
+
+
+def test_trust_material_is_public_and_verification_needs_a_token(certificate):
+    trust = requests.get(certificate.url("/v1/trust-list"), timeout=5).json()
+    assert trust["version"] == 1 and trust["signed"].count(".") == 2
+    assert requests.get(certificate.url("/v1/revocation-list"), timeout=5).status_code == 200
+    keys = requests.get(certificate.url("/.well-known/jwks.json"), timeout=5).json()["keys"]
+    assert keys and keys[0]["alg"] == "ES256"
+    crl = requests.get(certificate.url(f"/.well-known/crl/{keys[0]['kid']}.json"), timeout=5).json()
+    assert crl["method"] == "rid"
+    assert requests.post(certificate.url("/v1/verify"), json={"qr": "HC1:"}, timeout=5).status_code == 401
+    answer = requests.post(certificate.url("/v1/verify"), json={"qr": "hc1:NCF"},
+                           headers=bearer(certificate, "partner", "national"), timeout=5).json()
+    assert (answer["valid"], answer["reason"]) == (False, "PREFIX")
+
+
+def test_the_worker_records_the_keys_it_signs_with(certificate):
+    wait_for(lambda: events_of(certificate, "vaxtrail.certificate.v1.SigningKeyActivated") == 2,
+             what="both signing keys recorded")
+    assert events_of(certificate, "vaxtrail.certificate.v1.TrustListPublished") == 1
