@@ -90,3 +90,7 @@ class World:
         self.publish("immunization", "dose_record", f"doses:{person_id}", immunization.NextDoseRecommended(
             person_id=person_id, series="PRIMARY", dose_number=2, earliest_date="2021-07-27",
             due_date="2021-08-24", latest_date="2021-08-24", schedule_rule_id="AZ-2021-08"))
+
+    def merge(self, surviving: str, merged: str) -> None:
+        self.publish("registration", "person", merged, registration.PersonsMerged(
+            surviving_person_id=surviving, merged_person_id=merged, reason="same citizen ID registered twice"))

@@ -268,3 +268,20 @@ def test_the_worker_records_the_keys_it_signs_with(certificate):
     wait_for(lambda: events_of(certificate, "vaxtrail.certificate.v1.SigningKeyActivated") == 2,
              what="both signing keys recorded")
     assert events_of(certificate, "vaxtrail.certificate.v1.TrustListPublished") == 1
+
+
+def test_a_person_merge_revokes_the_merged_persons_certificates_and_certifies_the_survivor(certificate, world):
+    merged_id, _ = a_person_with_a_certificate(certificate, world)
+    surviving_id = f"P-{uuid.uuid4().hex[:10]}"
+    world.person(surviving_id)
+    world.merge(surviving_id, merged_id)
+    survivor = wait_for(lambda: current(certificate, surviving_id, "PARTIAL"), what="the survivor's certificate")
+    assert [d["dose_id"] for d in survivor["doses"]] == [f"{merged_id}-D1"]
+
+    def merged_revoked():
+        with psycopg.connect(certificate.database_url) as conn:
+            rows = conn.execute("SELECT status, reason FROM certificate_view WHERE person_id = %s",
+                                (merged_id,)).fetchall()
+        return rows and all(r == ("REVOKED", "IDENTITY_MERGE") for r in rows)
+
+    wait_for(merged_revoked, what="the merged person's certificates revoked")
