@@ -94,3 +94,8 @@ class World:
     def merge(self, surviving: str, merged: str) -> None:
         self.publish("registration", "person", merged, registration.PersonsMerged(
             surviving_person_id=surviving, merged_person_id=merged, reason="same citizen ID registered twice"))
+
+    def corrected(self, person_id: str, dose: StoredEvent, dose_id: str, field: str, old: str, new: str) -> None:
+        self.publish("immunization", "dose_record", f"doses:{person_id}", immunization.DoseCorrected(
+            dose_id=dose_id, reverses_event_id=str(dose.event_id), reason="lot misread",
+            changes=[common_pb2.FieldChange(field=field, old_value=old, new_value=new)]))

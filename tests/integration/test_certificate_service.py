@@ -285,3 +285,23 @@ def test_a_person_merge_revokes_the_merged_persons_certificates_and_certifies_th
         return rows and all(r == ("REVOKED", "IDENTITY_MERGE") for r in rows)
 
     wait_for(merged_revoked, what="the merged person's certificates revoked")
+
+
+def test_a_corrected_dose_revokes_the_certificate_and_reissues_it_with_the_corrected_facts(certificate, world):
+    person_id, lot, lot_number = new_person(world)
+    first = world.dose(person_id, f"{person_id}-D1", 1, datetime(2021, 6, 1, 3, tzinfo=UTC), lot_id=lot,
+                       lot_number=lot_number, presentation_id=AZ)
+    before = wait_for(lambda: current(certificate, person_id, "PARTIAL"), what="a partial certificate")
+    old_id = before["current"]["SMART_HEALTH_CARD"]["certificate_id"]
+    world.corrected(person_id, first, f"{person_id}-D1", "lot_number", lot_number, "ABV9999")
+
+    def reissued():
+        found = current(certificate, person_id, "PARTIAL")
+        return found if found and found["current"]["SMART_HEALTH_CARD"]["certificate_id"] != old_id else None
+
+    after = wait_for(reissued, what="the corrected certificate")
+    assert {c["certificate_id"]: c["reason"] for c in after["certificates"]}[old_id] == "DOSE_CORRECTED"
+    assert after["doses"][0]["lot_number"] == "ABV9999"
+    answer = requests.post(certificate.url("/v1/verify"), json={"qr": after["current"]["SMART_HEALTH_CARD"]["qr"]},
+                           headers=bearer(certificate, "partner", "national"), timeout=5).json()
+    assert answer["valid"] and answer["entries"][0]["lotNumber"] == "ABV9999"

@@ -114,8 +114,8 @@ def dose_corrected(conn, event, m) -> None:
             value = int(change.new_value) if name == "dose_number" else change.new_value
             conn.execute(f"UPDATE record_doses SET {name} = %s WHERE dose_id = %s", (value, m.dose_id))
         elif name == "administered_on":
-            conn.execute("UPDATE record_doses SET administered_on = %s::timestamptz::date WHERE dose_id = %s",
-                         (change.new_value, m.dose_id))
+            conn.execute("UPDATE record_doses SET administered_on = (%s::timestamptz AT TIME ZONE"
+                         " 'Asia/Ho_Chi_Minh')::date WHERE dose_id = %s", (change.new_value, m.dose_id))
     conn.execute("UPDATE record_doses SET revision = %s WHERE dose_id = %s", (str(event.event_id), m.dose_id))
     mark(conn, _persons_with(conn, "dose_id", m.dose_id))
 
