@@ -27,24 +27,29 @@ def b45encode(data: bytes) -> str:
     return "".join(out)
 
 
+_DECODE = bytes(_INDEX.get(chr(b), 255) for b in range(256))
+
+
 def b45decode(text: str) -> bytes:
     if len(text) % 3 == 1:
         raise Base45Error(f"a Base45 text cannot have length {len(text)} (3n + 1)")
     try:
-        values = [_INDEX[c] for c in text]
-    except KeyError as exc:
-        raise Base45Error(f"character {exc.args[0]!r} is not in the Base45 alphabet") from None
-    out = bytearray()
-    for i in range(0, len(values), 3):
-        chunk = values[i:i + 3]
-        if len(chunk) == 3:
-            n = chunk[0] + chunk[1] * 45 + chunk[2] * 2025
-            if n > 0xFFFF:
-                raise Base45Error("a Base45 triple exceeds 65535")
-            out += n.to_bytes(2, "big")
-        else:
-            n = chunk[0] + chunk[1] * 45
-            if n > 0xFF:
-                raise Base45Error("a final Base45 pair exceeds 255")
-            out.append(n)
+        values = text.encode("ascii").translate(_DECODE)  # one C pass; 255 marks a foreign character
+    except UnicodeEncodeError:
+        values = b"\xff"
+    if 255 in values:
+        bad = next((c for c in text if c not in _INDEX), "?")
+        raise Base45Error(f"character {bad!r} is not in the Base45 alphabet")
+    out: list[int] = []
+    full = len(values) - len(values) % 3
+    for i in range(0, full, 3):
+        n = values[i] + values[i + 1] * 45 + values[i + 2] * 2025
+        if n > 0xFFFF:
+            raise Base45Error("a Base45 triple exceeds 65535")
+        out += (n >> 8, n & 0xFF)
+    if full < len(values):
+        n = values[full] + values[full + 1] * 45
+        if n > 0xFF:
+            raise Base45Error("a final Base45 pair exceeds 255")
+        out.append(n)
     return bytes(out)

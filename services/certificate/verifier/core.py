@@ -8,7 +8,13 @@ from datetime import datetime
 
 from cryptography import x509
 
-from services.certificate.signing.lists import REVOCATION_LIST, TRUST_LIST, ListError, open_list
+from services.certificate.signing.lists import (
+    REVOCATION_LIST,
+    TRUST_LIST,
+    ListError,
+    certificate_issued_by,
+    open_list,
+)
 
 REASONS: dict[str, str] = {
     "PREFIX": "wrong or missing prefix (HC1: / shc:/)",
@@ -82,6 +88,14 @@ class TrustStore:
     revoked_shc: dict[str, set[str]] = field(default_factory=dict)
     trust_list_version: int = 0
     revocation_list_version: int = 0
+    _chains: dict = field(default_factory=dict, repr=False)
+
+    def issued_by_anchor(self, certificate: x509.Certificate) -> bool:
+        """Whether the CSCA issued ``certificate`` (checked once per certificate: it is an ECDSA verify)."""
+        key = id(certificate)  # the store holds its certificates for its whole life, so ids stay unique
+        if key not in self._chains:
+            self._chains[key] = certificate_issued_by(certificate, self.anchor)
+        return self._chains[key]
 
     @classmethod
     def from_signed(cls, anchor: x509.Certificate, trust_list: str, revocation_list: str | None, *,

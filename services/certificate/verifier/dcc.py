@@ -15,7 +15,7 @@ from services.certificate.domain import uvci as uvci_rules
 from services.certificate.signing.base45 import Base45Error, b45decode
 from services.certificate.signing.cose import COSE_SIGN1_TAG, CWT_TAG, HEADER_ALG, HEADER_KID, sig_structure
 from services.certificate.signing.keyring import DCC_EKU_VACCINATION, DCC_EKUS
-from services.certificate.signing.lists import certificate_issued_by, uvci_hash
+from services.certificate.signing.lists import uvci_hash
 from services.certificate.signing.signer import ES256, PS256, algorithm_of, verify_signature
 from services.certificate.verifier.core import Rejected, TrustedSigner, TrustStore, Verified, withdrawn
 
@@ -90,7 +90,7 @@ def _signer(candidates: list[TrustedSigner], algorithm: str, to_be_signed: bytes
 
 def _check_signer(signer: TrustedSigner, store: TrustStore, at: datetime) -> x509.Certificate:
     cert = signer.certificate
-    if not certificate_issued_by(cert, store.anchor):
+    if not store.issued_by_anchor(cert):
         raise Rejected("DSC_UNTRUSTED")
     if withdrawn(signer, at):
         raise Rejected("DSC_WITHDRAWN", f"withdrawn at {signer.withdrawn_at}")
