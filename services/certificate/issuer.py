@@ -55,20 +55,29 @@ class Issuer:
         self._batch = batch
 
     def run(self, stop: threading.Event) -> None:
-        with psycopg.connect(self._pool.conninfo, autocommit=True) as listener:
-            listener.execute("LISTEN certificate_pending")
-            while not stop.is_set():
-                try:
-                    if self.drain_once():
-                        continue
-                except psycopg.OperationalError:
-                    log.exception("issuer: database unavailable; retrying")
-                    stop.wait(1.0)
-                except Exception:  # noqa: BLE001 - never die silently; the marks stay and are retried
-                    log.exception("issuer: batch failed; retrying")
-                    stop.wait(1.0)
-                for _ in listener.notifies(timeout=1.0, stop_after=1):
-                    pass
+        """Drain marks until ``stop``; wakes on NOTIFY certificate_pending, polls every second as a safety net."""
+        while not stop.is_set():
+            try:
+                with psycopg.connect(self._pool.conninfo, autocommit=True) as listener:
+                    listener.execute("LISTEN certificate_pending")
+                    while not stop.is_set():
+                        if self._drain_safely(stop):
+                            continue
+                        for _ in listener.notifies(timeout=1.0, stop_after=1):
+                            pass
+            except psycopg.OperationalError:
+                log.exception("issuer: database unavailable; reconnecting")
+                stop.wait(1.0)
+
+    def _drain_safely(self, stop: threading.Event) -> int:
+        try:
+            return self.drain_once()
+        except psycopg.OperationalError:
+            raise
+        except Exception:  # noqa: BLE001 - never die silently; the marks stay and are retried
+            log.exception("issuer: batch failed; retrying")
+            stop.wait(1.0)
+            return 0
 
     def drain_once(self) -> int:
         """Process one batch of pending persons; returns how many were taken."""

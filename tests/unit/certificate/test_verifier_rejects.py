@@ -246,3 +246,17 @@ def test_rejects_a_revoked_uvci():
     kid = base64.b64encode(keyring().active_dsc.kid).decode()
     trust = store(revoked_dcc={kid: [uvci_hash("URN:UVCI:01:VN:ABCDEFGHIJKLMNOPQRSTUVWX")]})
     assert rejected(signed_hc1(), trust) == "REVOKED"
+
+
+def test_accepts_ps256_from_an_rsa_document_signer_and_refuses_es256_claimed_for_it():
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    ring = keyring()
+    csca_key = serialization.load_pem_private_key((keys_dir() / "csca.key.pem").read_bytes(), None)
+    rsa_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    cert = issue_signer_certificate(csca_key, ring.csca, rsa_key.public_key(), "RSA DSC",
+                                    not_before=NOW - timedelta(days=2), not_after=NOW + timedelta(days=700))
+    signer = TrustedSigner(base64.b64encode(ring.active_dsc.kid).decode(), "active", None, certificate=cert)
+    assert verify(signed_hc1(alg=-37, signer=FileSigner(rsa_key)), _trust_with(signer), at=NOW)
+    es256_shaped = signed_hc1(alg=-7, signature=bytes(64))  # claims ES256 for the RSA signer's kid
+    assert rejected(es256_shaped, _trust_with(signer)) == "ALG_KEY_MISMATCH"
