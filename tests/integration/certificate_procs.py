@@ -65,4 +65,17 @@ def start_certificate(*, server_url: str, kafka_bootstrap: str, public_key: Path
         service.stop()
         raise
     service.keys = keys
+    service.env = env
     return service
+
+
+def restart_worker(service: RunningService, workdir: Path) -> None:
+    """SIGKILL the worker (no clean shutdown) and start a new one with the same environment."""
+    worker = service.processes[1]
+    worker.kill()
+    worker.wait(timeout=10)
+    log = workdir / "certificate-worker-restarted.log"
+    service.logs.append(log)
+    with open(log, "wb") as out:
+        service.processes[1] = subprocess.Popen([sys.executable, "-m", "services.certificate.worker"],
+                                                env=service.env, stdout=out, stderr=subprocess.STDOUT)

@@ -22,7 +22,7 @@ from eventkit.auth import generate_dev_keypair, mint_token
 from services.certificate import verify as offline_verifier
 from vaxtrail_cli.main import main as cli_main
 
-from .certificate_procs import start_certificate
+from .certificate_procs import restart_worker, start_certificate
 from .certificate_world import World
 from .kafka_helpers import wait_for
 from .service_procs import drop_service_database
@@ -305,3 +305,22 @@ def test_a_corrected_dose_revokes_the_certificate_and_reissues_it_with_the_corre
     answer = requests.post(certificate.url("/v1/verify"), json={"qr": after["current"]["SMART_HEALTH_CARD"]["qr"]},
                            headers=bearer(certificate, "partner", "national"), timeout=5).json()
     assert answer["valid"] and answer["entries"][0]["lotNumber"] == "ABV9999"
+
+
+def test_a_worker_killed_mid_stream_issues_every_certificate_exactly_once(certificate, world):
+    people = [new_person(world) for _ in range(12)]
+    for person_id, lot, lot_number in people:
+        world.dose(person_id, f"{person_id}-D1", 1, datetime(2021, 6, 1, 3, tzinfo=UTC), lot_id=lot,
+                   lot_number=lot_number, presentation_id=AZ)
+    wait_for(lambda: any(current(certificate, p, "PARTIAL") for p, _, _ in people), what="the first certificate")
+    restart_worker(certificate, certificate.workdir)
+    for person_id, _, _ in people:
+        wait_for(lambda p=person_id: current(certificate, p, "PARTIAL"), timeout=60, what=f"{person_id} certified")
+    with psycopg.connect(certificate.database_url) as conn:
+        counts = conn.execute(
+            "SELECT aggregate_id, count(*) FROM events WHERE event_type = 'vaxtrail.certificate.v1.CertificateIssued'"
+            " AND aggregate_id = ANY(%s) GROUP BY aggregate_id", ([f"certificates:{p}" for p, _, _ in people],)
+        ).fetchall()
+        documents = conn.execute("SELECT count(*) FROM certificate_documents WHERE person_id = ANY(%s)",
+                                 ([p for p, _, _ in people],)).fetchone()[0]
+    assert sorted(n for _, n in counts) == [2] * len(people) and documents == 2 * len(people)
