@@ -307,6 +307,17 @@ def test_a_corrected_dose_revokes_the_certificate_and_reissues_it_with_the_corre
     assert answer["valid"] and answer["entries"][0]["lotNumber"] == "ABV9999"
 
 
+def test_a_dose_recorded_from_a_foreign_certificate_counts_towards_the_series(certificate, world):
+    person_id, lot, lot_number = new_person(world)
+    world.historical(person_id, f"{person_id}-H1", "Comirnaty", "2021-05-03", "DE")
+    partial = wait_for(lambda: current(certificate, person_id, "PARTIAL"), what="a certificate for the foreign dose")
+    verified = requests.post(certificate.url("/v1/verify"), json={"qr": partial["current"]["EU_DCC_HC1"]["qr"]},
+                             headers=bearer(certificate, "partner", "national"), timeout=5).json()
+    assert (verified["entries"][0]["co"], verified["entries"][0]["mp"]) == ("DE", "EU/1/20/1528")
+    world.dose(person_id, f"{person_id}-D2", 2, datetime(2021, 6, 1, 3, tzinfo=UTC), lot_id=lot,
+               lot_number=lot_number, presentation_id=AZ)
+    wait_for(lambda: current(certificate, person_id, "COMPLETE"), what="complete after a local second dose")
+
 def test_a_worker_killed_mid_stream_issues_every_certificate_exactly_once(certificate, world):
     people = [new_person(world) for _ in range(12)]
     for person_id, lot, lot_number in people:
