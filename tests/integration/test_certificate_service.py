@@ -177,6 +177,7 @@ def test_reprocessing_every_dose_event_never_issues_a_second_certificate(certifi
 
     wait_for(replayed_and_drained, timeout=60, what="the record replayed and every person re-synchronised")
     assert events_of(certificate, "vaxtrail.certificate.v1.CertificateIssued", f"certificates:{person_id}") == issued
+    assert events_of(certificate, "vaxtrail.certificate.v1.CertificateRevoked", f"certificates:{person_id}") == 0
 
 
 def test_a_suspended_lot_suspends_and_its_release_reinstates(certificate, world):

@@ -229,22 +229,30 @@ def desired_certificates(record: CanonicalRecord, country: str) -> dict[str, Des
             for fmt in FORMATS}
 
 
+BEHIND = "BEHIND"
+
+
 def stale_reason(held: Held, record: CanonicalRecord) -> str | None:
-    """Why a held certificate no longer states the truth, or None while it still does."""
-    if record.person is None or record.person.merged_into:
+    """Why a held certificate no longer states the truth; None while it does; BEHIND when the record has
+    not yet seen what the certificate was made from (a read-model rebuild replaying): never revoke on
+    missing information, only on evidence - a voided dose, a recall, a merge, a *newer* revision."""
+    person = record.person
+    if person is None:
+        return BEHIND
+    if person.merged_into:
         return "IDENTITY_MERGE"
     for dose_id, revision in held.doses:
         dose = record.dose(dose_id)
         if dose is None:
-            return "IDENTITY_MERGE"  # the dose now belongs to the surviving person of a merge
+            return BEHIND
         if dose.status != "VALID":
             return "DOSE_ENTERED_IN_ERROR"
         if dose.lot_status == "RECALLED":
             return "LOT_RECALL"
         if dose.revision != revision:
-            return "DOSE_CORRECTED"
-    if held.person_revision != record.person.revision:
-        return "PERSON_CORRECTED"
+            return "DOSE_CORRECTED" if revision in dose.earlier_revisions else BEHIND
+    if held.person_revision != person.revision:
+        return "PERSON_CORRECTED" if held.person_revision in person.earlier_revisions else BEHIND
     return None
 
 
@@ -253,13 +261,13 @@ def synchronise(state: PersonCertificates, command: Synchronise, *, issue: Issue
     record, now = command.record, command.now
     events: list[object] = []
     revoked_now: set[str] = set()
-    for held in state.held:
-        if held.status == REVOKED:
-            continue
-        reason = stale_reason(held, record)
+    reasons = {h.certificate_id: stale_reason(h, record) for h in state.held if h.status != REVOKED}
+    if BEHIND in reasons.values():
+        return []  # the record is catching up (rebuild); the replay marks the person again
+    for certificate_id, reason in reasons.items():
         if reason:
-            events.append(CertificateRevoked(held.certificate_id, reason, record.person_id, now))
-            revoked_now.add(held.certificate_id)
+            events.append(CertificateRevoked(certificate_id, reason, record.person_id, now))
+            revoked_now.add(certificate_id)
     desired = desired_certificates(record, command.country)
     issued: list[CertificateIssued] = []
     for fmt, want in desired.items():
@@ -273,6 +281,7 @@ def synchronise(state: PersonCertificates, command: Synchronise, *, issue: Issue
                 events.append(CertificateReissued(previous.certificate_id, want.certificate_id,
                                                   "CORRECTION" if corrected else "NEW_DOSE", record.person_id, now))
         elif previous is not None and previous.certificate_id != want.certificate_id \
+                and (previous.status == REVOKED or previous.certificate_id in revoked_now) \
                 and state.get(want.certificate_id).status != REVOKED:
             # A later dose was voided: the earlier certificate (superseded, still true) is current again.
             events.append(CertificateReissued(previous.certificate_id, want.certificate_id, "CORRECTION",

@@ -45,6 +45,7 @@ class Person:
     merged_into: str = ""
     province_code: str = ""
     district_code: str = ""
+    earlier_revisions: tuple[str, ...] = ()  # revisions replaced by PersonDetailsCorrected, oldest first
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,7 @@ class Dose:
     historical: bool = False
     status: str = VALID
     lot_status: str = RELEASED
+    earlier_revisions: tuple[str, ...] = ()  # revisions replaced by DoseCorrected, oldest first
 
     @property
     def ref(self) -> tuple[str, str]:

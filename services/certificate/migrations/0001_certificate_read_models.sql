@@ -12,6 +12,7 @@ CREATE TABLE IF NOT EXISTS record_persons (
     province_code           text NOT NULL DEFAULT '',
     district_code           text NOT NULL DEFAULT '',
     revision                text NOT NULL,
+    earlier_revisions       text[] NOT NULL DEFAULT '{}',
     merged_into             text NOT NULL DEFAULT ''
 );
 
@@ -19,6 +20,7 @@ CREATE TABLE IF NOT EXISTS record_doses (
     dose_id          text PRIMARY KEY,
     person_id        text NOT NULL,
     revision         text NOT NULL,
+    earlier_revisions text[] NOT NULL DEFAULT '{}',
     historical       boolean NOT NULL,
     administered_on  date NOT NULL,
     series           text NOT NULL,

@@ -60,7 +60,8 @@ def person_details_corrected(conn, event, m) -> None:
     for field_name, value in changes.items():
         stored = value.lower() == "true" if field_name == "date_of_birth_estimated" else value
         conn.execute(f"UPDATE record_persons SET {field_name} = %s WHERE person_id = %s", (stored, m.person_id))
-    conn.execute("UPDATE record_persons SET revision = %s WHERE person_id = %s", (str(event.event_id), m.person_id))
+    conn.execute("UPDATE record_persons SET earlier_revisions = earlier_revisions || revision, revision = %s"
+                 " WHERE person_id = %s", (str(event.event_id), m.person_id))
     mark(conn, [m.person_id])
 
 
@@ -116,7 +117,8 @@ def dose_corrected(conn, event, m) -> None:
         elif name == "administered_on":
             conn.execute("UPDATE record_doses SET administered_on = (%s::timestamptz AT TIME ZONE"
                          " 'Asia/Ho_Chi_Minh')::date WHERE dose_id = %s", (change.new_value, m.dose_id))
-    conn.execute("UPDATE record_doses SET revision = %s WHERE dose_id = %s", (str(event.event_id), m.dose_id))
+    conn.execute("UPDATE record_doses SET earlier_revisions = earlier_revisions || revision, revision = %s"
+                 " WHERE dose_id = %s", (str(event.event_id), m.dose_id))
     mark(conn, _persons_with(conn, "dose_id", m.dose_id))
 
 

@@ -142,7 +142,8 @@ def test_an_erroneous_first_dose_revokes_everything_and_reissues_a_partial_for_t
 
 def test_a_corrected_dose_revokes_and_reissues_with_a_new_uvci():
     history = sync(record(*TWO_AZ))
-    corrected = replace(TWO_AZ[1], revision="ev-correction-1", lot_number="ABV5309")
+    corrected = replace(TWO_AZ[1], revision="ev-correction-1", lot_number="ABV5309",
+                        earlier_revisions=(TWO_AZ[1].revision,))
     events = sync(record(TWO_AZ[0], corrected), history)
     assert kinds(events)[:2] == [("CertificateRevoked", "DOSE_CORRECTED")] * 2
     assert ("CertificateIssued", "COMPLETE") in kinds(events) and ("CertificateReissued", "CORRECTION") in kinds(events)
@@ -156,9 +157,23 @@ def test_a_person_merged_away_has_every_certificate_revoked():
 
 def test_corrected_person_details_revoke_and_reissue():
     history = sync(record(*TWO_AZ))
-    events = sync(record(*TWO_AZ, who=person(revision="reg-2", date_of_birth="1980-05-18")), history)
+    events = sync(record(*TWO_AZ, who=person(revision="reg-2", date_of_birth="1980-05-18",
+                                             earlier_revisions=("reg-1",))), history)
     assert kinds(events)[:2] == [("CertificateRevoked", "PERSON_CORRECTED")] * 2
     assert len([e for e in events if isinstance(e, c.CertificateIssued)]) == 2
+
+
+# -- a record that is behind (a rebuild replaying) never revokes -----------------------------------------
+@pytest.mark.parametrize("behind", [
+    record(TWO_AZ[0]),                                                    # dose 2 not replayed yet
+    record(TWO_AZ[0], replace(TWO_AZ[1], revision="ev-unknown")),         # a revision the record never had
+    record(*TWO_AZ, who=person(revision="reg-0")),                        # details older than the certificate's
+    replace(record(*TWO_AZ), person=None),                                # registration not replayed yet
+])
+def test_a_record_behind_its_certificates_decides_nothing(behind):
+    history = sync(record(TWO_AZ[0]))
+    history = history + sync(record(*TWO_AZ), history)
+    assert scenario().given(*history).when(c.Synchronise(behind, NOW)).then() == []
 
 
 # -- lot decisions: suspend, then reinstate or revoke -----------------------------------------------------
