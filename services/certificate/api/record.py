@@ -20,10 +20,12 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from eventkit.aggregates import Repository, fingerprint
 from eventkit.auth import CITIZEN, current_principal, requires
+from eventkit.envelope import CommandContext
 from eventkit.errors import ConcurrencyConflict, DomainError, NotFound
 from eventkit.store.base import AggregateChanges
 from eventkit.web import parse_body
 from eventkit.web.commands import command_context, command_response
+from eventkit.web.context import request_id
 from eventkit.web.openapi import documented
 from services.certificate import audit
 from services.certificate.domain import certificates as domain
@@ -87,7 +89,10 @@ def blueprint(views: CertificateViews, repository: Repository, *, producer: str,
         # One access-log aggregate per person and day keeps each stream short.
         event = audit.PersonalDataAccessed(principal.actor_id, principal.role, purpose, person_id, endpoint)
         aggregate = audit.aggregate_id(person_id, clock().date())
-        context = command_context(scope_key="record-access")
+        # No idempotency key: every lookup is its own access, even a retried one.
+        context = CommandContext(actor_id=principal.actor_id, actor_role=principal.role,
+                                 correlation_id=request.headers.get("X-Correlation-ID", request_id())[:128],
+                                 causation_id=request_id())
         for _ in range(5):
             version = len(repository.store.load(aggregate))
             try:
