@@ -56,7 +56,8 @@ def components(settings: Settings):
     runtime = ServiceRuntime.build(settings, codec, MIGRATIONS)
     factory = CertificateFactory(keyring, issuer_name=own.issuer_name, shc_issuer_url=own.shc_issuer)
     issuer = Issuer(runtime.pool, runtime.repository, factory, country=keyring.country,
-                    producer=settings.producer, clock=clock, batch=own.issuer_batch)
+                    producer=settings.producer, clock=clock, batch=own.issuer_batch,
+                    renewal_scan_seconds=own.renewal_scan_seconds)
     return [*worker_components(runtime, all_projections(settings, codec)), ("issuer", issuer.run),
             ("keys", keypublisher.publisher(runtime.repository, codec, keyring, producer=settings.producer,
                                             clock=clock))]

@@ -10,6 +10,9 @@ transaction as the record change); this loop drains the list:
    append the events with the aggregate version the decision saw;
 3. delete the mark only if it was not re-marked meanwhile (then the person is simply processed again).
 
+Every ``CERTIFICATE_RENEWAL_SCAN_SECONDS`` it also marks persons whose current certificate expires within
+the renewal window, so certificates are renewed before their 12 months run out.
+
 Exactly once: UVCIs are derived from the attested dose events, and ``synchronise`` issues only UVCIs the
 aggregate does not hold - so processing a person twice (a crash before step 3, a rebuild, two workers)
 appends nothing the second time; a concurrent append loses the version check (INV-37) and is re-decided.
@@ -23,6 +26,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
@@ -45,7 +49,8 @@ CONTEXT = CommandContext(actor_id="certificate-issuer", actor_role="system")
 
 class Issuer:
     def __init__(self, pool, repository: Repository, factory: CertificateFactory, *, country: str, producer: str,
-                 clock: Callable[[], datetime], batch: int = 50) -> None:
+                 clock: Callable[[], datetime], batch: int = 50, renewal_scan_seconds: float = 3600.0) -> None:
+        self._renewal_scan_seconds = renewal_scan_seconds
         self._pool = pool
         self._producer = producer
         self._repository = repository
@@ -60,7 +65,11 @@ class Issuer:
             try:
                 with psycopg.connect(self._pool.conninfo, autocommit=True) as listener:
                     listener.execute("LISTEN certificate_pending")
+                    next_scan = time.monotonic()
                     while not stop.is_set():
+                        if time.monotonic() >= next_scan:
+                            self.mark_expiring()
+                            next_scan = time.monotonic() + self._renewal_scan_seconds
                         if self._drain_safely(stop):
                             continue
                         for _ in listener.notifies(timeout=1.0, stop_after=1):
@@ -68,6 +77,16 @@ class Issuer:
             except psycopg.OperationalError:
                 log.exception("issuer: database unavailable; reconnecting")
                 stop.wait(1.0)
+
+    def mark_expiring(self) -> int:
+        """Mark persons whose current certificate expires within the renewal window (renewal, see domain)."""
+        horizon = self._clock() + domain.RENEW_WITHIN
+        with self._pool.connection() as conn, conn.transaction():
+            marked = conn.execute(
+                "INSERT INTO certificate_pending (person_id, mark) SELECT p, nextval('certificate_pending_mark')"
+                " FROM (SELECT DISTINCT person_id AS p FROM certificate_view WHERE current AND status = 'ACTIVE'"
+                " AND expires_at < %s) expiring ON CONFLICT (person_id) DO NOTHING", (horizon,)).rowcount
+        return marked
 
     def _drain_safely(self, stop: threading.Event) -> int:
         try:

@@ -9,6 +9,7 @@
 ``CERTIFICATE_SHC_ISSUER``      SMART Health Card ``iss`` base URL (keys at ``<iss>/.well-known/jwks.json``);
                                 required in production; local default ``http://127.0.0.1:<PORT>``.
 ``CERTIFICATE_ISSUER_BATCH``    persons the issuer handles per transaction (default 50).
+``CERTIFICATE_RENEWAL_SCAN_SECONDS`` how often the issuer looks for certificates due for renewal (3600).
 =============================== ==================================================================
 """
 
@@ -31,6 +32,7 @@ class CertificateSettings:
     issuer_name: str
     shc_issuer: str
     issuer_batch: int = 50
+    renewal_scan_seconds: float = 3600.0
 
     @classmethod
     def from_env(cls, settings: Settings, environ: Mapping[str, str] | None = None) -> CertificateSettings:
@@ -49,7 +51,8 @@ class CertificateSettings:
                 raise SettingsError("CERTIFICATE_SHC_ISSUER is not set (the public base URL of this service)")
             shc_issuer = f"http://127.0.0.1:{settings.http_port}"
         return cls(Path(keys), env.get("CERTIFICATE_ISSUER_NAME", "Ministry of Health of Viet Nam"),
-                   shc_issuer.rstrip("/"), int(env.get("CERTIFICATE_ISSUER_BATCH", "50")))
+                   shc_issuer.rstrip("/"), int(env.get("CERTIFICATE_ISSUER_BATCH", "50")),
+                   float(env.get("CERTIFICATE_RENEWAL_SCAN_SECONDS", "3600")))
 
 
 def ensure_local_keys(directory: Path, country: str) -> None:

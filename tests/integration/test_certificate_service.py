@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 import json
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import psycopg
@@ -17,9 +17,16 @@ import pytest
 import requests
 import zxingcpp
 from PIL import Image
+from psycopg_pool import ConnectionPool
 
+from eventkit.aggregates import Repository
 from eventkit.auth import generate_dev_keypair, mint_token
+from eventkit.store.postgres import PostgresEventStore
 from services.certificate import verify as offline_verifier
+from services.certificate.codec import build_codec
+from services.certificate.formats.factory import CertificateFactory
+from services.certificate.issuer import Issuer
+from services.certificate.signing.keyring import load_keyring
 from vaxtrail_cli.main import main as cli_main
 
 from .certificate_procs import restart_worker, start_certificate
@@ -321,6 +328,29 @@ def test_a_dose_recorded_from_a_foreign_certificate_counts_towards_the_series(ce
     world.dose(person_id, f"{person_id}-D2", 2, datetime(2021, 6, 1, 3, tzinfo=UTC), lot_id=lot,
                lot_number=lot_number, presentation_id=AZ)
     wait_for(lambda: current(certificate, person_id, "COMPLETE"), what="complete after a local second dose")
+
+def test_a_certificate_close_to_its_expiry_is_renewed_with_a_new_uvci(certificate, world):
+    person_id, found = a_person_with_a_certificate(certificate, world)
+    old_id = found["current"]["EU_DCC_HC1"]["certificate_id"]
+    eleven_months_later = datetime.now(UTC) + timedelta(days=340)
+    with ConnectionPool(certificate.database_url, min_size=1, max_size=3) as pool:
+        codec = build_codec()
+        issuer = Issuer(pool, Repository(PostgresEventStore(pool), codec, producer="certificate/test"),
+                        CertificateFactory(load_keyring(certificate.keys), issuer_name="MOH",
+                                           shc_issuer_url=certificate.base_url),
+                        country="VN", producer="certificate/test", clock=lambda: eleven_months_later)
+        assert issuer.mark_expiring() >= 0  # the scan runs; the worker may drain the marks itself
+        with pool.connection() as conn:
+            events = issuer.synchronise_person(conn, person_id)
+    assert [type(e).__name__ for e in events] == ["CertificateIssued", "CertificateReissued"] * 2
+    def renewed_record():
+        found = record(certificate, person_id)
+        current_id = (found or {}).get("current", {}).get("EU_DCC_HC1", {}).get("certificate_id")
+        return found if current_id not in (None, old_id) else None
+
+    renewed = wait_for(renewed_record, what="the renewed certificate")
+    statuses = {c["certificate_id"]: c["status"] for c in renewed["certificates"]}
+    assert statuses[old_id] == "SUPERSEDED" and renewed["current"]["EU_DCC_HC1"]["level"] == "PARTIAL"
 
 def test_a_worker_killed_mid_stream_issues_every_certificate_exactly_once(certificate, world):
     people = [new_person(world) for _ in range(12)]

@@ -13,7 +13,9 @@ model sees them in order (Kafka key = aggregate id).
    unless it already exists - its UVCI is derived from the doses, so re-processing issues nothing new;
    the previous current certificate is superseded (``CertificateReissued`` NEW_DOSE) or, when it was
    just revoked, replaced (``CertificateReissued`` CORRECTION) - by a new certificate, or by an earlier
-   one that is true again (dose 2 voided: the dose-1 certificate becomes current again);
+   one that is true again (dose 2 voided: the dose-1 certificate becomes current again); a current
+   certificate within ``renew_within`` (30 days) of its expiry is renewed (``CertificateReissued``
+   RENEWAL, a new UVCI: the seed plus the renewal generation);
 3. certificates attesting a dose of a suspended lot are suspended, and reinstated when it is released.
 
 A superseded certificate (e.g. dose 1 of 2) stays valid: it is still a true statement.
@@ -33,6 +35,7 @@ EU_DCC = "EU_DCC_HC1"
 SMART_HEALTH_CARD = "SMART_HEALTH_CARD"
 FORMATS = (EU_DCC, SMART_HEALTH_CARD)
 VALIDITY = timedelta(days=365)
+RENEW_WITHIN = timedelta(days=30)
 
 ACTIVE, SUPERSEDED, SUSPENDED_STATUS, REVOKED = "ACTIVE", "SUPERSEDED", "SUSPENDED", "REVOKED"
 REVOCATION_REASONS = frozenset({"DOSE_ENTERED_IN_ERROR", "DOSE_CORRECTED", "IDENTITY_MERGE", "PERSON_CORRECTED",
@@ -124,6 +127,9 @@ class Held:
     person_revision: str
     status: str
     suspended_from: str = ""
+    issued_at: datetime | None = None
+    expires_at: datetime | None = None
+    renews: str = ""  # the first certificate of the same content, when this one is a renewal
 
 
 @dataclass(frozen=True)
@@ -152,7 +158,8 @@ def _with_status(state: PersonCertificates, certificate_id: str, **changes) -> P
 def evolve(state: PersonCertificates, event: object) -> PersonCertificates:
     if isinstance(event, CertificateIssued):
         held = Held(event.certificate_id, event.format, event.level,
-                    tuple(zip(event.dose_ids, event.dose_revisions, strict=True)), event.person_revision, ACTIVE)
+                    tuple(zip(event.dose_ids, event.dose_revisions, strict=True)), event.person_revision, ACTIVE,
+                    issued_at=event.issued_at, expires_at=event.expires_at)
         current = tuple((f, c) for f, c in state.current if f != event.format) + ((event.format, event.certificate_id),)
         return replace(state, person_id=event.person_id, held=state.held + (held,), current=current)
     if isinstance(event, CertificateRevoked):
@@ -172,6 +179,8 @@ def evolve(state: PersonCertificates, event: object) -> PersonCertificates:
             state = _with_status(state, old.certificate_id, suspended_from=SUPERSEDED)
         if new is not None and new.status == SUPERSEDED:
             state = _with_status(state, new.certificate_id, status=ACTIVE)
+        if new is not None and event.reason == "RENEWAL" and old is not None:
+            state = _with_status(state, new.certificate_id, renews=old.renews or old.certificate_id)
         if new is not None:
             current = tuple((f, c) for f, c in state.current if f != new.format) + ((new.format, new.certificate_id),)
             state = replace(state, current=current)
@@ -201,6 +210,7 @@ class Synchronise:
     record: CanonicalRecord
     now: datetime
     country: str = "VN"
+    renew_within: timedelta = RENEW_WITHIN
 
 
 @dataclass(frozen=True)
@@ -215,6 +225,7 @@ class Desired:
     certificate_id: str
     level: Level
     doses: tuple[Dose, ...]
+    seed: tuple[str, ...] = ()
 
 
 def desired_certificates(record: CanonicalRecord, country: str) -> dict[str, Desired]:
@@ -225,8 +236,8 @@ def desired_certificates(record: CanonicalRecord, country: str) -> dict[str, Des
         return {}
     person = record.person
     refs = sorted(f"{d.dose_id}@{d.revision}" for d in doses)
-    return {fmt: Desired(uvci.derive(country, [fmt, record.person_id, person.revision, *refs]), level, tuple(doses))
-            for fmt in FORMATS}
+    seeds = {fmt: (fmt, record.person_id, person.revision, *refs) for fmt in FORMATS}
+    return {fmt: Desired(uvci.derive(country, seed), level, tuple(doses), seed) for fmt, seed in seeds.items()}
 
 
 BEHIND = "BEHIND"
@@ -272,6 +283,7 @@ def synchronise(state: PersonCertificates, command: Synchronise, *, issue: Issue
     issued: list[CertificateIssued] = []
     for fmt, want in desired.items():
         previous = state.current_of(fmt)
+        same_content = previous is not None and want.certificate_id in (previous.certificate_id, previous.renews)
         if state.get(want.certificate_id) is None:
             new = issue(IssueRequest(want.certificate_id, fmt, want.level, record, want.doses, now, now + VALIDITY))
             events.append(new)
@@ -280,7 +292,13 @@ def synchronise(state: PersonCertificates, command: Synchronise, *, issue: Issue
                 corrected = previous.status == REVOKED or previous.certificate_id in revoked_now
                 events.append(CertificateReissued(previous.certificate_id, want.certificate_id,
                                                   "CORRECTION" if corrected else "NEW_DOSE", record.person_id, now))
-        elif previous is not None and previous.certificate_id != want.certificate_id \
+        elif same_content and _due_for_renewal(previous, revoked_now, command):
+            generation = 1 + sum(1 for h in state.held if h.renews == want.certificate_id)
+            renewal_id = uvci.derive(command.country, [*want.seed, f"renewal:{generation}"])
+            new = issue(IssueRequest(renewal_id, fmt, want.level, record, want.doses, now, now + VALIDITY))
+            events += [new, CertificateReissued(previous.certificate_id, renewal_id, "RENEWAL", record.person_id, now)]
+            issued.append(new)
+        elif previous is not None and not same_content \
                 and (previous.status == REVOKED or previous.certificate_id in revoked_now) \
                 and state.get(want.certificate_id).status != REVOKED:
             # A later dose was voided: the earlier certificate (superseded, still true) is current again.
@@ -288,6 +306,15 @@ def synchronise(state: PersonCertificates, command: Synchronise, *, issue: Issue
                                               record.person_id, now))
     events.extend(_suspensions(state, record, issued, revoked_now, now))
     return events
+
+
+def _due_for_renewal(previous: Held, revoked_now: set[str], command: Synchronise) -> bool:
+    """An active current certificate close to its expiry is renewed - at most monthly, so a certificate
+    whose expiry was clamped to its signer's notAfter cannot be renewed in a loop (rotate the signer)."""
+    if previous.status != ACTIVE or previous.certificate_id in revoked_now or previous.expires_at is None:
+        return False
+    old_enough = previous.issued_at is None or command.now - previous.issued_at >= command.renew_within
+    return old_enough and previous.expires_at - command.now <= command.renew_within
 
 
 def _suspensions(state, record: CanonicalRecord, issued, revoked_now: set[str], now: datetime) -> list[object]:

@@ -4,7 +4,7 @@ errors, corrections, merges and lot decisions revoke, suspend or reinstate, and 
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -192,6 +192,29 @@ def test_a_recalled_lot_revokes_and_reissues_for_the_remaining_doses():
     assert kinds(events) == [("CertificateRevoked", "LOT_RECALL")] * 2 + [
         ("CertificateIssued", "PARTIAL"), ("CertificateReissued", "CORRECTION"),
         ("CertificateIssued", "PARTIAL"), ("CertificateReissued", "CORRECTION")]
+
+
+# -- renewal before the 12-month expiry ------------------------------------------------------------------
+def at(days: int):
+    return c.Synchronise(record(*TWO_AZ), NOW + timedelta(days=days))
+
+
+def test_a_certificate_is_renewed_within_thirty_days_of_its_expiry_and_not_before():
+    history = sync(record(*TWO_AZ))
+    assert scenario().given(*history).when(at(300)).then() == []
+    renewal = decide(_state(history), at(340))
+    assert kinds(renewal) == [("CertificateIssued", "COMPLETE"), ("CertificateReissued", "RENEWAL")] * 2
+    assert {e.certificate_id for e in renewal if isinstance(e, c.CertificateIssued)}.isdisjoint(
+        {e.certificate_id for e in history})
+    assert scenario().given(*history, *renewal).when(at(340)).then() == []
+
+
+def test_each_renewal_gets_its_own_uvci():
+    history = sync(record(*TWO_AZ))
+    first = decide(_state(history), at(340))
+    second = decide(_state(history + first), at(680))
+    ids = [e.certificate_id for e in history + first + second if isinstance(e, c.CertificateIssued)]
+    assert len(ids) == len(set(ids)) == 6 and all(uvci.is_valid(i) for i in ids)
 
 
 # -- manual revocation (INV-33: final) --------------------------------------------------------------------
