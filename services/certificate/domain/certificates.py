@@ -29,6 +29,13 @@ from datetime import datetime, timedelta
 
 from eventkit.errors import DomainError
 from services.certificate.domain import uvci
+from services.certificate.domain.events import (
+    CertificateIssued,
+    CertificateReinstated,
+    CertificateReissued,
+    CertificateRevoked,
+    CertificateSuspended,
+)
 from services.certificate.domain.record import SUSPENDED, CanonicalRecord, Dose, Level, level_of, valid_doses
 
 EU_DCC = "EU_DCC_HC1"
@@ -42,77 +49,12 @@ REVOCATION_REASONS = frozenset({"DOSE_ENTERED_IN_ERROR", "DOSE_CORRECTED", "IDEN
                                 "FRAUD", "LOT_RECALL"})
 
 
+__all__ = ["CertificateIssued", "CertificateReinstated", "CertificateReissued", "CertificateRevoked",
+           "CertificateSuspended", "PersonCertificates", "evolve", "revoke", "synchronise"]
+
+
 def aggregate_id(person_id: str) -> str:
     return f"certificates:{person_id}"
-
-
-# -- events -----------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class CertificateIssued:
-    certificate_id: str
-    person_id: str
-    level: str
-    dose_ids: tuple[str, ...]
-    format: str
-    key_id: str
-    issued_at: datetime
-    expires_at: datetime
-    payload_hash: bytes
-    dose_revisions: tuple[str, ...] = ()
-    person_revision: str = ""
-
-    @property
-    def occurred_at(self) -> datetime:
-        return self.issued_at
-
-
-@dataclass(frozen=True)
-class CertificateRevoked:
-    certificate_id: str
-    reason: str
-    person_id: str
-    revoked_at: datetime
-
-    @property
-    def occurred_at(self) -> datetime:
-        return self.revoked_at
-
-
-@dataclass(frozen=True)
-class CertificateSuspended:
-    certificate_id: str
-    reason: str
-    person_id: str
-    suspended_at: datetime
-
-    @property
-    def occurred_at(self) -> datetime:
-        return self.suspended_at
-
-
-@dataclass(frozen=True)
-class CertificateReinstated:
-    certificate_id: str
-    reason: str
-    person_id: str
-    reinstated_at: datetime
-
-    @property
-    def occurred_at(self) -> datetime:
-        return self.reinstated_at
-
-
-@dataclass(frozen=True)
-class CertificateReissued:
-    old_certificate_id: str
-    new_certificate_id: str
-    reason: str
-    person_id: str
-    reissued_at: datetime
-
-    @property
-    def occurred_at(self) -> datetime:
-        return self.reissued_at
 
 
 # -- state ------------------------------------------------------------------------------------------------
