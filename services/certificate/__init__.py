@@ -1,6 +1,7 @@
-"""The certificate service: owns certificates, signing keys, trust list and revocation list.
+"""The certificate service: signed vaccination certificates anyone can verify offline.
 
-Skeleton: web (health, readiness, metrics, auth, the shared ``/v1/trail`` route) and worker (the relay of
-its event store to ``vaxtrail.certificate.v1``) are wired; its domain, handlers, projections and API arrive with
-the issue that builds the service, in the layout of ``services/inventory``.
+It keeps each person's canonical record from the registration, immunization and inventory topics, issues
+EU DCC (``HC1:``) and SMART Health Card certificates for the level the valid doses support (INV-32),
+revokes / suspends / reissues them when doses are voided or corrected, people merged or lots recalled, and
+publishes a signed trust list and revocation list. See docs/services/certificate.md.
 """

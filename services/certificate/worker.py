@@ -1,4 +1,4 @@
-"""Certificate worker: ``python -m services.certificate.worker`` runs the relay (and its projections, once it has some)."""
+"""Certificate worker: ``python -m services.certificate.worker`` runs the relay, the projections, the issuer and the key publisher."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from services.certificate.settings import SERVICE
 
 
 def main() -> None:
-    worker_main(SERVICE, bootstrap.WIRING.components)
+    worker_main(SERVICE, bootstrap.components)
 
 
 if __name__ == "__main__":

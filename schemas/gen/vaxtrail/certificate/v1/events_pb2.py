@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n$vaxtrail/certificate/v1/events.proto\x12\x17vaxtrail.certificate.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xf4\x01\n\x11\x43\x65rtificateIssued\x12\x16\n\x0e\x63\x65rtificate_id\x18\x01 \x01(\t\x12\x11\n\tperson_id\x18\x02 \x01(\t\x12\r\n\x05level\x18\x03 \x01(\t\x12\x10\n\x08\x64ose_ids\x18\x04 \x03(\t\x12\x0e\n\x06\x66ormat\x18\x05 \x01(\t\x12\x0e\n\x06key_id\x18\x06 \x01(\t\x12-\n\tissued_at\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nexpires_at\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x14\n\x0cpayload_hash\x18\t \x01(\x0c\"O\n\x12\x43\x65rtificateRevoked\x12\x16\n\x0e\x63\x65rtificate_id\x18\x01 \x01(\t\x12\x0e\n\x06reason\x18\x02 \x01(\t\x12\x11\n\tperson_id\x18\x03 \x01(\t\"Q\n\x14\x43\x65rtificateSuspended\x12\x16\n\x0e\x63\x65rtificate_id\x18\x01 \x01(\t\x12\x0e\n\x06reason\x18\x02 \x01(\t\x12\x11\n\tperson_id\x18\x03 \x01(\t\"R\n\x15\x43\x65rtificateReinstated\x12\x16\n\x0e\x63\x65rtificate_id\x18\x01 \x01(\t\x12\x0e\n\x06reason\x18\x02 \x01(\t\x12\x11\n\tperson_id\x18\x03 \x01(\t\"p\n\x13\x43\x65rtificateReissued\x12\x1a\n\x12old_certificate_id\x18\x01 \x01(\t\x12\x1a\n\x12new_certificate_id\x18\x02 \x01(\t\x12\x0e\n\x06reason\x18\x03 \x01(\t\x12\x11\n\tperson_id\x18\x04 \x01(\t\"\xd9\x01\n\x13SigningKeyActivated\x12\x0e\n\x06key_id\x18\x01 \x01(\t\x12\x0e\n\x06\x66ormat\x18\x02 \x01(\t\x12\x11\n\talgorithm\x18\x03 \x01(\t\x12\x17\n\x0f\x63\x65rtificate_der\x18\x04 \x01(\x0c\x12\x17\n\x0fpublic_jwk_json\x18\x05 \x01(\t\x12.\n\nnot_before\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12-\n\tnot_after\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"3\n\x11SigningKeyRetired\x12\x0e\n\x06key_id\x18\x01 \x01(\t\x12\x0e\n\x06reason\x18\x02 \x01(\t\"P\n\x12TrustListPublished\x12\x0f\n\x07version\x18\x01 \x01(\x03\x12\x14\n\x0c\x65ntries_hash\x18\x02 \x01(\x0c\x12\x13\n\x0b\x65ntry_count\x18\x03 \x01(\x05\"U\n\x17RevocationListPublished\x12\x0f\n\x07version\x18\x01 \x01(\x03\x12\x14\n\x0c\x65ntries_hash\x18\x02 \x01(\x0c\x12\x13\n\x0b\x65ntry_count\x18\x03 \x01(\x05\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n$vaxtrail/certificate/v1/events.proto\x12\x17vaxtrail.certificate.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xa5\x02\n\x11\x43\x65rtificateIssued\x12\x16\n\x0e\x63\x65rtificate_id\x18\x01 \x01(\t\x12\x11\n\tperson_id\x18\x02 \x01(\t\x12\r\n\x05level\x18\x03 \x01(\t\x12\x10\n\x08\x64ose_ids\x18\x04 \x03(\t\x12\x0e\n\x06\x66ormat\x18\x05 \x01(\t\x12\x0e\n\x06key_id\x18\x06 \x01(\t\x12-\n\tissued_at\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nexpires_at\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x14\n\x0cpayload_hash\x18\t \x01(\x0c\x12\x16\n\x0e\x64ose_revisions\x18\n \x03(\t\x12\x17\n\x0fperson_revision\x18\x0b \x01(\t\"\x7f\n\x12\x43\x65rtificateRevoked\x12\x16\n\x0e\x63\x65rtificate_id\x18\x01 \x01(\t\x12\x0e\n\x06reason\x18\x02 \x01(\t\x12\x11\n\tperson_id\x18\x03 \x01(\t\x12.\n\nrevoked_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x83\x01\n\x14\x43\x65rtificateSuspended\x12\x16\n\x0e\x63\x65rtificate_id\x18\x01 \x01(\t\x12\x0e\n\x06reason\x18\x02 \x01(\t\x12\x11\n\tperson_id\x18\x03 \x01(\t\x12\x30\n\x0csuspended_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x85\x01\n\x15\x43\x65rtificateReinstated\x12\x16\n\x0e\x63\x65rtificate_id\x18\x01 \x01(\t\x12\x0e\n\x06reason\x18\x02 \x01(\t\x12\x11\n\tperson_id\x18\x03 \x01(\t\x12\x31\n\rreinstated_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xa1\x01\n\x13\x43\x65rtificateReissued\x12\x1a\n\x12old_certificate_id\x18\x01 \x01(\t\x12\x1a\n\x12new_certificate_id\x18\x02 \x01(\t\x12\x0e\n\x06reason\x18\x03 \x01(\t\x12\x11\n\tperson_id\x18\x04 \x01(\t\x12/\n\x0breissued_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x8b\x02\n\x13SigningKeyActivated\x12\x0e\n\x06key_id\x18\x01 \x01(\t\x12\x0e\n\x06\x66ormat\x18\x02 \x01(\t\x12\x11\n\talgorithm\x18\x03 \x01(\t\x12\x17\n\x0f\x63\x65rtificate_der\x18\x04 \x01(\x0c\x12\x17\n\x0fpublic_jwk_json\x18\x05 \x01(\t\x12.\n\nnot_before\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12-\n\tnot_after\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x30\n\x0c\x61\x63tivated_at\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"c\n\x11SigningKeyRetired\x12\x0e\n\x06key_id\x18\x01 \x01(\t\x12\x0e\n\x06reason\x18\x02 \x01(\t\x12.\n\nretired_at\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x82\x01\n\x12TrustListPublished\x12\x0f\n\x07version\x18\x01 \x01(\x03\x12\x14\n\x0c\x65ntries_hash\x18\x02 \x01(\x0c\x12\x13\n\x0b\x65ntry_count\x18\x03 \x01(\x05\x12\x30\n\x0cpublished_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"U\n\x17RevocationListPublished\x12\x0f\n\x07version\x18\x01 \x01(\x03\x12\x14\n\x0c\x65ntries_hash\x18\x02 \x01(\x0c\x12\x13\n\x0b\x65ntry_count\x18\x03 \x01(\x05\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -33,21 +33,21 @@ _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'vaxtrail.certificate.v1.eve
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_CERTIFICATEISSUED']._serialized_start=99
-  _globals['_CERTIFICATEISSUED']._serialized_end=343
-  _globals['_CERTIFICATEREVOKED']._serialized_start=345
-  _globals['_CERTIFICATEREVOKED']._serialized_end=424
-  _globals['_CERTIFICATESUSPENDED']._serialized_start=426
-  _globals['_CERTIFICATESUSPENDED']._serialized_end=507
-  _globals['_CERTIFICATEREINSTATED']._serialized_start=509
-  _globals['_CERTIFICATEREINSTATED']._serialized_end=591
-  _globals['_CERTIFICATEREISSUED']._serialized_start=593
-  _globals['_CERTIFICATEREISSUED']._serialized_end=705
-  _globals['_SIGNINGKEYACTIVATED']._serialized_start=708
-  _globals['_SIGNINGKEYACTIVATED']._serialized_end=925
-  _globals['_SIGNINGKEYRETIRED']._serialized_start=927
-  _globals['_SIGNINGKEYRETIRED']._serialized_end=978
-  _globals['_TRUSTLISTPUBLISHED']._serialized_start=980
-  _globals['_TRUSTLISTPUBLISHED']._serialized_end=1060
-  _globals['_REVOCATIONLISTPUBLISHED']._serialized_start=1062
-  _globals['_REVOCATIONLISTPUBLISHED']._serialized_end=1147
+  _globals['_CERTIFICATEISSUED']._serialized_end=392
+  _globals['_CERTIFICATEREVOKED']._serialized_start=394
+  _globals['_CERTIFICATEREVOKED']._serialized_end=521
+  _globals['_CERTIFICATESUSPENDED']._serialized_start=524
+  _globals['_CERTIFICATESUSPENDED']._serialized_end=655
+  _globals['_CERTIFICATEREINSTATED']._serialized_start=658
+  _globals['_CERTIFICATEREINSTATED']._serialized_end=791
+  _globals['_CERTIFICATEREISSUED']._serialized_start=794
+  _globals['_CERTIFICATEREISSUED']._serialized_end=955
+  _globals['_SIGNINGKEYACTIVATED']._serialized_start=958
+  _globals['_SIGNINGKEYACTIVATED']._serialized_end=1225
+  _globals['_SIGNINGKEYRETIRED']._serialized_start=1227
+  _globals['_SIGNINGKEYRETIRED']._serialized_end=1326
+  _globals['_TRUSTLISTPUBLISHED']._serialized_start=1329
+  _globals['_TRUSTLISTPUBLISHED']._serialized_end=1459
+  _globals['_REVOCATIONLISTPUBLISHED']._serialized_start=1461
+  _globals['_REVOCATIONLISTPUBLISHED']._serialized_end=1546
 # @@protoc_insertion_point(module_scope)

@@ -1,0 +1,2 @@
+"""Certificate HTTP API: :mod:`.trust` (trust list, revocation list, JWKS, CRLs, ``POST /v1/verify``) and
+:mod:`.record` (the citizen's record, QR PNG, PDF, manual revocation)."""
