@@ -23,12 +23,3 @@ def build_codec() -> ProtoCodec:
     codec.register(TrustListPublished, events_pb2.TrustListPublished)
     codec.register(audit.PersonalDataAccessed, audit_pb2.PersonalDataAccessed)
     return codec
-
-
-def event_types_of(module) -> frozenset[str]:
-    """Every event type a service's topic can carry (v1), from its generated module."""
-    return frozenset(m.full_name for m in module.DESCRIPTOR.message_types_by_name.values())
-
-
-def own_topic_event_types() -> frozenset[str]:
-    return event_types_of(events_pb2) | {audit_pb2.PersonalDataAccessed.DESCRIPTOR.full_name}

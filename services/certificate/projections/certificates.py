@@ -8,8 +8,8 @@ verifier must not accept them while their lot is under review) and leave the lis
 
 from __future__ import annotations
 
+from eventkit.codec import topic_event_types
 from eventkit.projections import Projection
-from services.certificate.codec import own_topic_event_types
 from services.certificate.domain import certificates as domain
 
 REVOCATION = "revocation"
@@ -75,5 +75,5 @@ HANDLERS = {
 
 def certificate_views(topic: str, codec) -> Projection:
     return Projection(name="certificate_views", topics=(topic,), handlers=HANDLERS,
-                      ignored=own_topic_event_types() - HANDLERS.keys(),
+                      ignored=topic_event_types("certificate") - HANDLERS.keys(),
                       tables=("certificate_view", "list_versions"), decoder=codec.decode)

@@ -13,12 +13,8 @@ from __future__ import annotations
 
 from datetime import UTC
 
-from eventkit.codec import decode_message
+from eventkit.codec import decode_message, topic_event_types
 from eventkit.projections import Projection
-from services.certificate.codec import event_types_of
-from vaxtrail.immunization.v1 import events_pb2 as immunization_pb2
-from vaxtrail.inventory.v1 import events_pb2 as inventory_pb2
-from vaxtrail.registration.v1 import events_pb2 as registration_pb2
 
 TOPICS = ("vaxtrail.registration.v1", "vaxtrail.immunization.v1", "vaxtrail.inventory.v1")
 TABLES = ("record_persons", "record_doses", "record_lots", "record_presentations", "record_next_dose",
@@ -181,6 +177,6 @@ HANDLERS = {
 
 
 def canonical_records(topics: tuple[str, ...] = TOPICS) -> Projection:
-    every = event_types_of(registration_pb2) | event_types_of(immunization_pb2) | event_types_of(inventory_pb2)
+    every = topic_event_types("registration") | topic_event_types("immunization") | topic_event_types("inventory")
     return Projection(name="canonical_records", topics=topics, handlers=HANDLERS,
                       ignored=every - HANDLERS.keys(), tables=TABLES, decoder=decode_message)

@@ -7,15 +7,13 @@ from datetime import timedelta
 
 import pytest
 
+from eventkit.codec import topic_event_types
 from services.certificate import audit
-from services.certificate.codec import build_codec, event_types_of, own_topic_event_types
+from services.certificate.codec import build_codec
 from services.certificate.domain import certificates as c
 from services.certificate.keyevents import SigningKeyActivated, SigningKeyRetired, TrustListPublished
 from services.certificate.projections.certificates import certificate_views
 from services.certificate.projections.records import canonical_records
-from vaxtrail.immunization.v1 import events_pb2 as immunization_pb2
-from vaxtrail.inventory.v1 import events_pb2 as inventory_pb2
-from vaxtrail.registration.v1 import events_pb2 as registration_pb2
 
 from .builders import NOW
 
@@ -43,12 +41,12 @@ def test_every_certificate_event_round_trips(event):
 
 def test_the_own_topic_projection_covers_every_event_type_of_the_topic():
     projection = certificate_views("vaxtrail.certificate.v1", build_codec())
-    assert set(projection.handlers) | projection.ignored == own_topic_event_types()
+    assert set(projection.handlers) | projection.ignored == topic_event_types("certificate")
 
 
 def test_the_canonical_record_projection_covers_the_three_consumed_topics():
     projection = canonical_records()
-    every = event_types_of(registration_pb2) | event_types_of(immunization_pb2) | event_types_of(inventory_pb2)
+    every = topic_event_types("registration") | topic_event_types("immunization") | topic_event_types("inventory")
     assert set(projection.handlers) | projection.ignored == every
     assert "vaxtrail.immunization.v1.DoseEnteredInError" in projection.handlers
     assert "vaxtrail.inventory.v1.LotRecalled" in projection.handlers
