@@ -15,12 +15,14 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 
 
 def blueprints(runtime: ServiceRuntime):
-    handlers = InventoryHandlers(runtime.repository, clock=lambda: datetime.now(UTC))
+    handlers = InventoryHandlers(runtime.repository, build_codec(), clock=lambda: datetime.now(UTC),
+                                 producer=runtime.settings.producer)
     return [api.blueprint(handlers, projections.StockView(runtime.pool))]
 
 
 def all_projections(settings: Settings, codec):
-    return [projections.stock_on_hand(settings.topic, codec)]
+    return [projections.stock_on_hand(settings.topic, codec), projections.catalogue(settings.topic, codec),
+            projections.shipments(settings.topic, codec)]
 
 
 WIRING = ServiceWiring(migrations=MIGRATIONS, codec=build_codec, blueprints=blueprints, projections=all_projections)

@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
+import tempfile
 import uuid
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -63,7 +65,7 @@ def _say(message: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def infra(tmp_path_factory: pytest.TempPathFactory, pytestconfig: pytest.Config) -> Iterator[Infra]:
+def infra(pytestconfig: pytest.Config) -> Iterator[Infra]:
     from eventkit.topics import all_topics
     from vaxtrail_cli import kafka_broker, postgres_server, processes
     from vaxtrail_cli.paths import StackPaths
@@ -71,7 +73,10 @@ def infra(tmp_path_factory: pytest.TempPathFactory, pytestconfig: pytest.Config)
 
     external_db = os.environ.get("DATABASE_URL") or None
     external_kafka = os.environ.get("KAFKA_BOOTSTRAP") or None
-    root = tmp_path_factory.mktemp("infra")
+    # Not under pytest's basetemp: pytest prunes old numbered basetemps, and with several test sessions at
+    # once (developers, helpers) one session's pruning reached into another's live PostgreSQL data folder
+    # (PANIC: pg_control permission denied; servers dying mid-run). A private folder is never pruned.
+    root = Path(tempfile.mkdtemp(prefix="vaxtrail-test-infra-"))
     pg_port, kafka_port, controller_port = processes.free_ports(3)
     pg_cfg = postgres_server.PostgresConfig(
         pgdata=root / "pgdata", log_file=root / "logs" / "postgres.log", port=pg_port, fast=True)
@@ -99,6 +104,7 @@ def infra(tmp_path_factory: pytest.TempPathFactory, pytestconfig: pytest.Config)
             kafka_broker.stop(broker_cfg, timeout=20, out=_say)
         if not external_db:
             postgres_server.stop(pg_cfg, out=_say)
+        shutil.rmtree(root, ignore_errors=True)
 
 
 @pytest.fixture

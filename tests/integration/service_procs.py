@@ -6,10 +6,13 @@ its own metrics folder, so runs never see each other's rows.
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +23,14 @@ from eventkit import db
 from eventkit.settings import with_database
 
 from .kafka_helpers import wait_for
+
+
+def private_workdir(name: str) -> Path:
+    """A folder for a service's keys, logs and metrics outside pytest's pruned basetemp (see the ``infra``
+    fixture for why); removed when the test process exits."""
+    path = Path(tempfile.mkdtemp(prefix=f"vaxtrail-test-{name}-"))
+    atexit.register(shutil.rmtree, path, True)
+    return path
 
 
 def free_port() -> int:
@@ -76,6 +87,8 @@ def start_service(name: str, *, server_url: str, kafka_bootstrap: str, public_ke
         "VAXTRAIL_SERVICE": name,
         "PORT": str(port),
         "WEB_CONCURRENCY": "2",
+        # this run's own consumer groups, even on a Kafka cluster other runs share (KAFKA_BOOTSTRAP)
+        "KAFKA_GROUP_PREFIX": f"test-{uuid.uuid4().hex[:8]}",
     }
     env.pop("PROMETHEUS_MULTIPROC_DIR", None)
     service = RunningService(name, database, f"http://127.0.0.1:{port}", database_url)

@@ -28,7 +28,7 @@ EXPECTED_EVENTS: dict[str, tuple[str, ...]] = {
         "LotRecalled", "DoseReceived", "ShipmentDispatched", "ShipmentReceived", "ShipmentLost",
         "ShipmentReturned", "StockAdjusted", "PhysicalCountRecorded", "StockMovementReversed",
         "StorageUnitRegistered", "TemperatureExcursionDetected", "ExcursionAssessed", "VialsThawed",
-        "LocationRegistered", "LocationDeactivated",
+        "LocationRegistered", "LocationDeactivated", "StockIssued", "StockTransferredIn",
     ),
     "allocation": (
         "AllocationPlanDrafted", "BatchAllocated", "AllocationPlanSubmitted", "AllocationPlanApproved",
