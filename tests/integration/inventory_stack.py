@@ -9,6 +9,8 @@ it). Here a timed-out probe just means "not ready yet".
 
 from __future__ import annotations
 
+import uuid
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from unittest import mock
 
@@ -71,3 +73,44 @@ def events_of(service, aggregate_id: str) -> int:
 
 def eventually(condition, what: str, timeout: float = 30.0):
     return wait_for(condition, timeout=timeout, what=what)
+
+
+def day(offset: int, hour: int = 9) -> str:
+    """An ISO business time ``offset`` days after a base ten days ago (so every date is in the past)."""
+    base = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0) - timedelta(days=10)
+    return (base + timedelta(days=offset, hours=hour)).isoformat()
+
+
+def date_of(offset: int) -> str:
+    return day(offset)[:10]
+
+
+def register_lot(service, prefix: str = "LOT-AZ", presentation: str = "AZ-VAXZEVRIA-10", version: int = 1, *,
+                 made: int = -60, expires: int = 400) -> str:
+    """A fresh lot, made ``made`` days and expiring ``expires`` days from the base date."""
+    lot = f"{prefix}-{uuid.uuid4().hex[:6].upper()}"
+    response = post(service, "/v1/lots", {
+        "lot_id": lot, "lot_number": lot, "presentation_id": presentation, "presentation_version": version,
+        "manufacture_date": date_of(made), "label_expiry_date": date_of(expires), "funding_source": "COVAX",
+        "release_certificate_reference": "NICVB-TEST"}, bearer(service, "national_admin", "national"))
+    assert response.status_code == 201, response.text
+    return lot
+
+
+def post(service, path: str, body: dict, headers: dict) -> requests.Response:
+    return requests.post(service.url(path), json=body, headers=headers, timeout=30)
+
+
+def get(service, path: str, headers: dict, **params) -> dict:
+    response = requests.get(service.url(path), params=params, headers=headers, timeout=10)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def assert_problem(response: requests.Response, rule: str, field: str | None = None) -> None:
+    assert response.status_code == 422, response.text
+    assert response.headers["Content-Type"] == "application/problem+json"
+    problem = response.json()
+    assert problem["rule"] == rule, problem
+    if field is not None:
+        assert problem["field"] == field, problem

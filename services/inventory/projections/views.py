@@ -84,7 +84,7 @@ class StockView:
         """Every movement of one stock item in business-time order, with the running balance."""
         rows = self._rows(
             "SELECT event_id, occurred_at, kind, doses, vials, reason, reference, counterpart,"
-            " sum(doses) OVER (ORDER BY occurred_at, position) AS balance"
+            " (sum(doses) OVER (ORDER BY occurred_at, position))::bigint AS balance"
             " FROM stock_ledger WHERE location_id = %s AND lot_id = %s ORDER BY occurred_at, position",
             (location_id, lot_id))
         return [{"event_id": str(r[0]), "occurred_at": r[1].isoformat(), "kind": r[2], "doses": r[3], "vials": r[4],
