@@ -1,0 +1,193 @@
+"""One bad example per invariant family over HTTP: each is a 422 problem+json naming the rule and the field,
+and the service's events table is unchanged afterwards (nothing appended). The full per-rule coverage is in
+tests/unit/inventory (pure domain); docs/services/inventory.md maps each invariant to its tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from .inventory_stack import (
+    assert_problem,
+    bearer,
+    day,
+    event_count,
+    post,
+    register_lot,
+    seed,
+    start_inventory,
+    stop_inventory,
+)
+
+
+@pytest.fixture(scope="module")
+def inventory(infra, tmp_path_factory):
+    service = start_inventory(infra, tmp_path_factory.mktemp("inventory-inv"))
+    seed(service)
+    yield service
+    stop_inventory(service, infra)
+
+
+@pytest.fixture(scope="module")
+def admin(inventory):
+    return bearer(inventory, "national_admin", "national")
+
+
+def receipt(lot: str, doses: int, *, vials: int | None = None, offset: int = 0,
+            presentation: str = "AZ-VAXZEVRIA-10", per_vial: int = 10) -> dict:
+    return {"location_id": "NAT-EPI", "lot_id": lot, "presentation_id": presentation, "doses": doses,
+            "vials": doses // per_vial if vials is None else vials, "source": "covax",
+            "shipment_reference": "COVAX-INV", "received_at": day(offset)}
+
+
+def dispatch(shipment: str, lot: str, doses: int, offset: int, *, sender: str = "NAT-EPI",
+             receiver: str = "CDC-79") -> dict:
+    return {"shipment_id": shipment, "from_location_id": sender, "to_location_id": receiver,
+            "lines": [{"lot_id": lot, "doses": doses}], "dispatched_at": day(offset)}
+
+
+def refused(service, path: str, body: dict, headers: dict, rule: str, field: str | None = None) -> None:
+    """Send a bad command: a 422 naming ``rule`` / ``field``, and not one event appended."""
+    before = event_count(service)
+    assert_problem(post(service, path, body, headers), rule, field)
+    assert event_count(service) == before
+
+
+def stocked(service, admin, doses: int = 1_000, **lot_options) -> str:
+    lot = register_lot(service, **lot_options)
+    response = post(service, "/v1/receipts", receipt(lot, doses), admin)
+    assert response.status_code == 201, response.text
+    return lot
+
+
+def test_inv_1_a_backdated_issue_cannot_make_a_later_balance_negative(inventory, admin):
+    lot = stocked(inventory, admin)                                           # 1,000 on d0
+    assert post(inventory, "/v1/shipments", dispatch(f"{lot}-A", lot, 800, 2), admin).status_code == 201  # d2
+    refused(inventory, "/v1/shipments", dispatch(f"{lot}-B", lot, 300, 1), admin, "INV-1", "lines[0].doses")
+    refused(inventory, "/v1/shipments", dispatch(f"{lot}-C", lot, 600, 3), admin, "INV-1", "lines[0].doses")
+
+
+def test_inv_2_quantities_are_positive_whole_vials(inventory, admin):
+    lot = register_lot(inventory)
+    refused(inventory, "/v1/receipts", receipt(lot, 25, vials=3), admin, "INV-2", "doses")
+    refused(inventory, "/v1/receipts", receipt(lot, 0, vials=0), admin, "INV-2", "doses")
+
+
+def test_inv_3_a_shipment_has_a_destination_other_than_its_source(inventory, admin):
+    lot = stocked(inventory, admin)
+    refused(inventory, "/v1/shipments", dispatch(f"{lot}-A", lot, 100, 1, receiver="NAT-EPI"), admin, "INV-3",
+            "to_location_id")
+
+
+def test_inv_4_only_allowed_edges_of_the_supply_tree(inventory, admin):
+    lot = stocked(inventory, admin)
+    refused(inventory, "/v1/shipments", dispatch(f"{lot}-A", lot, 100, 1, receiver="S-79-760-01"), admin, "INV-4",
+            "to_location_id")
+
+
+def test_inv_5_reason_and_sign_agree(inventory, admin):
+    lot = stocked(inventory, admin)
+    refused(inventory, "/v1/adjustments", {"location_id": "NAT-EPI", "lot_id": lot, "doses": 50, "reason": "EXPIRED",
+                                           "adjusted_at": day(1)}, admin, "INV-5", "doses")
+
+
+def test_inv_6_a_lot_belongs_to_its_presentation(inventory, admin):
+    lot = register_lot(inventory)
+    refused(inventory, "/v1/receipts", receipt(lot, 600, presentation="PFIZER-COMIRNATY", per_vial=6), admin, "INV-6",
+            "lot_id")
+
+
+def test_inv_7_a_count_lists_each_lot_once_and_explains_the_discrepancy(inventory, admin):
+    lot = stocked(inventory, admin)
+    line = {"lot_id": lot, "counted_doses": 970, "discrepancy_reasons": [{"reason": "BREAKAGE", "doses": -50}]}
+    refused(inventory, "/v1/counts", {"location_id": "NAT-EPI", "counted_at": day(1), "lines": [line]}, admin,
+            "INV-7", "lines[0].discrepancy_reasons")
+    same = {"lot_id": lot, "counted_doses": 1_000}
+    refused(inventory, "/v1/counts", {"location_id": "NAT-EPI", "counted_at": day(1), "lines": [same, same]}, admin,
+            "INV-7", "lines[1].lot_id")
+
+
+def test_inv_8_business_time_is_not_in_the_future_nor_before_the_lot_was_made(inventory, admin):
+    lot = register_lot(inventory, made=-5)
+    refused(inventory, "/v1/receipts", receipt(lot, 100, offset=12), admin, "INV-8", "received_at")
+    refused(inventory, "/v1/receipts", receipt(lot, 100, offset=-6), admin, "INV-8", "received_at")
+
+
+def test_inv_9_proof_of_delivery_conserves_quantity_and_happens_once(inventory, admin):
+    lot = stocked(inventory, admin)
+    shipment = f"{lot}-A"
+    assert post(inventory, "/v1/shipments", dispatch(shipment, lot, 1_000, 1), admin).status_code == 201
+    short = {"received_at": day(2), "lines": [{"lot_id": lot, "accepted_doses": 950, "rejected_doses": 0}]}
+    refused(inventory, f"/v1/shipments/{shipment}/delivery", short, admin, "INV-9", "lines[0].rejected_doses")
+    full = {"received_at": day(2), "lines": [{"lot_id": lot, "accepted_doses": 1_000}]}
+    assert post(inventory, f"/v1/shipments/{shipment}/delivery", full, admin).status_code == 201
+    refused(inventory, f"/v1/shipments/{shipment}/delivery", full, admin, "INV-9", "shipment_id")
+
+
+def test_inv_10_nothing_is_issued_past_the_effective_expiry(inventory, admin):
+    lot = stocked(inventory, admin, expires=3)                                # expires on d3
+    refused(inventory, "/v1/shipments", dispatch(f"{lot}-A", lot, 100, 4), admin, "INV-10", "lines[0].lot_id")
+    disposal = {"location_id": "NAT-EPI", "lot_id": lot, "doses": -100, "reason": "EXPIRED", "adjusted_at": day(4)}
+    assert post(inventory, "/v1/adjustments", disposal, admin).status_code == 201  # the only movement allowed
+
+
+def test_inv_11_a_province_suspension_blocks_issues_there_only(inventory, admin):
+    lot = stocked(inventory, admin)
+    assert post(inventory, "/v1/shipments", dispatch(f"{lot}-A", lot, 500, 1), admin).status_code == 201
+    assert post(inventory, f"/v1/shipments/{lot}-A/delivery",
+                {"received_at": day(2), "lines": [{"lot_id": lot, "accepted_doses": 500}]}, admin).status_code == 201
+    province = bearer(inventory, "province_officer", "province:79")
+    decision = {"scope": "PROVINCE", "scope_id": "79", "reason": "cold-chain review", "authority": "DOH-79",
+                "decided_at": day(3)}
+    assert post(inventory, f"/v1/lots/{lot}/suspend", decision, province).status_code == 201
+    refused(inventory, "/v1/shipments", dispatch(f"{lot}-B", lot, 100, 4, sender="CDC-79", receiver="DHC-760"),
+            province, "INV-11", "lines[0].lot_id")
+    assert post(inventory, "/v1/shipments", dispatch(f"{lot}-C", lot, 100, 4), admin).status_code == 201  # national ok
+    other = bearer(inventory, "province_officer", "province:01")
+    assert post(inventory, f"/v1/lots/{lot}/release", decision, other).status_code == 403
+
+
+def test_inv_12_vvm_stage_3_is_never_accepted_as_usable(inventory, admin):
+    lot = stocked(inventory, admin)
+    assert post(inventory, "/v1/shipments", dispatch(f"{lot}-A", lot, 100, 1), admin).status_code == 201
+    bad = {"received_at": day(2), "lines": [{"lot_id": lot, "accepted_doses": 100, "vvm_stage": 3}]}
+    refused(inventory, f"/v1/shipments/{lot}-A/delivery", bad, admin, "INV-12", "lines[0].vvm_stage")
+
+
+def test_inv_14_frozen_pfizer_cannot_go_where_there_is_no_ultra_cold_storage(inventory, admin):
+    lot = register_lot(inventory, "LOT-PFZ", "PFIZER-COMIRNATY", 2)
+    assert post(inventory, "/v1/receipts", receipt(lot, 600, presentation="PFIZER-COMIRNATY", per_vial=6),
+                admin).status_code == 201
+    refused(inventory, "/v1/shipments", dispatch(f"{lot}-A", lot, 120, 1, receiver="CDC-02"), admin, "INV-14",
+            "to_location_id")
+
+
+def test_inv_33_a_movement_is_reversed_once_and_never_after_a_later_count(inventory, admin):
+    lot = register_lot(inventory)
+    first = post(inventory, "/v1/receipts", receipt(lot, 1_000), admin).json()["event_ids"][0]
+    found = post(inventory, "/v1/adjustments", {"location_id": "NAT-EPI", "lot_id": lot, "doses": 100,
+                                                "reason": "FOUND", "adjusted_at": day(1)}, admin).json()
+    reversal = {"location_id": "NAT-EPI", "lot_id": lot, "reverses_event_id": found["event_ids"][0],
+                "reason": "keyed twice", "reversed_at": day(2)}
+    assert post(inventory, "/v1/reversals", reversal, admin).status_code == 201
+    refused(inventory, "/v1/reversals", reversal, admin, "INV-33", "reverses_event_id")
+    counted = post(inventory, "/v1/counts", {"location_id": "NAT-EPI", "counted_at": day(3),
+                                             "lines": [{"lot_id": lot, "counted_doses": 1_000}]}, admin)
+    assert counted.status_code == 201, counted.text
+    refused(inventory, "/v1/reversals", reversal | {"reverses_event_id": first, "reversed_at": day(4)}, admin,
+            "INV-33", "reverses_event_id")
+    refused(inventory, "/v1/receipts", receipt(lot, 100, offset=0), admin, "INV-8", "received_at")
+
+
+def test_inv_35_a_presentation_version_is_never_rewritten(inventory, admin):
+    body = {"presentation_id": "AZ-VAXZEVRIA-10", "version": 1, "vaccine_code": "210", "brand": "Vaxzevria",
+            "manufacturer": "AstraZeneca", "doses_per_vial": 8, "dose_volume_ml": "0.5",
+            "storage_ranges": [{"condition": "REFRIGERATED", "min_celsius": "2", "max_celsius": "8"}]}
+    refused(inventory, "/v1/presentations", body, admin, "INV-35", "version")
+
+
+def test_reference_data_changes_only_through_national_admin(inventory):
+    province = bearer(inventory, "province_officer", "province:79")
+    response = post(inventory, "/v1/reference/seed", {"version": 1}, province)
+    assert response.status_code == 403
+    again = post(inventory, "/v1/reference/seed", {"version": 1}, bearer(inventory, "national_admin", "national"))
+    assert again.status_code == 200 and again.json()["appended"] == 0
