@@ -22,7 +22,7 @@ def blueprints(runtime: ServiceRuntime):
 
 def all_projections(settings: Settings, codec):
     return [projections.stock_on_hand(settings.topic, codec), projections.catalogue(settings.topic, codec),
-            projections.shipments(settings.topic, codec)]
+            projections.shipments(settings.topic, codec), projections.cold_chain(settings.topic, codec)]
 
 
 WIRING = ServiceWiring(migrations=MIGRATIONS, codec=build_codec, blueprints=blueprints, projections=all_projections)

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from eventkit.codec import ProtoCodec
-from services.inventory.domain import ledger, lots, reference, shipments
+from services.inventory.domain import coldchain, ledger, lots, reference, shipments
 from vaxtrail.inventory.v1 import events_pb2
 
 EVENTS = (
     reference.LocationRegistered, reference.PresentationDefined,
     lots.LotRegistered, lots.LotExpiryExtended, lots.LotSuspended, lots.LotReleased, lots.LotRecalled,
     ledger.DoseReceived, ledger.StockIssued, ledger.StockTransferredIn, ledger.StockAdjusted,
-    ledger.PhysicalCountRecorded, ledger.StockMovementReversed,
+    ledger.PhysicalCountRecorded, ledger.StockMovementReversed, ledger.VialsThawed,
+    coldchain.StorageUnitRegistered, coldchain.TemperatureExcursionDetected, coldchain.ExcursionAssessed,
     shipments.ShipmentDispatched, shipments.ShipmentReceived, shipments.ShipmentLost, shipments.ShipmentReturned,
 )
 """Every event this service appends; each maps to the message of the same name."""

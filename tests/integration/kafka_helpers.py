@@ -8,7 +8,7 @@ from collections.abc import Callable
 from kafka import KafkaConsumer, TopicPartition
 
 
-def read_topic(bootstrap: str, topic: str, timeout: float = 30.0) -> list:
+def read_topic(bootstrap: str, topic: str, timeout: float = 90.0) -> list:
     """Every record currently in ``topic`` (all partitions, from offset 0 to the end), per-partition order."""
     consumer = KafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, group_id=None)
     try:
@@ -28,9 +28,13 @@ def read_topic(bootstrap: str, topic: str, timeout: float = 30.0) -> list:
         consumer.close()
 
 
-def wait_for(condition: Callable[[], object], *, timeout: float = 30.0, interval: float = 0.05,
+def wait_for(condition: Callable[[], object], *, timeout: float = 90.0, interval: float = 0.05,
              what: str = "condition") -> object:
-    """Poll ``condition`` until it returns something truthy; fail after ``timeout`` seconds."""
+    """Poll ``condition`` until it returns something truthy; fail after ``timeout`` seconds.
+
+    The timeout is a generous upper bound (a passing test never waits it out): several test sessions on
+    two cores can slow a start-up or a catch-up tenfold.
+    """
     deadline = time.monotonic() + timeout
     while True:
         value = condition()

@@ -106,12 +106,12 @@ def start_service(name: str, *, server_url: str, kafka_bootstrap: str, public_ke
         if any(p.poll() is not None for p in service.processes):
             raise RuntimeError(f"{name} exited during start-up:\n{service.log_tail()}")
         try:
-            return requests.get(service.url("/readyz"), timeout=2).status_code == 200
-        except requests.ConnectionError:
+            return requests.get(service.url("/readyz"), timeout=10).status_code == 200
+        except requests.RequestException:  # not listening yet, or too slow to answer on a loaded machine
             return False
 
     try:
-        wait_for(ready, timeout=60, interval=0.1, what=f"{name} to be ready")
+        wait_for(ready, timeout=180, interval=0.1, what=f"{name} to be ready")
     except BaseException:
         service.stop()
         raise

@@ -11,6 +11,8 @@ from .inventory_stack import (
     bearer,
     day,
     event_count,
+    eventually,
+    get,
     post,
     register_lot,
     seed,
@@ -191,3 +193,40 @@ def test_reference_data_changes_only_through_national_admin(inventory):
     assert response.status_code == 403
     again = post(inventory, "/v1/reference/seed", {"version": 1}, bearer(inventory, "national_admin", "national"))
     assert again.status_code == 200 and again.json()["appended"] == 0
+
+
+def test_inv_13_stock_in_a_unit_with_an_open_excursion_is_quarantined_until_assessed(inventory, admin):
+    lot = register_lot(inventory)
+    fridge = f"NAT-FRIDGE-{lot[-6:]}"
+    assert post(inventory, "/v1/storage-units", {"storage_unit_id": fridge, "location_id": "NAT-EPI",
+                                                 "unit_type": "FRIDGE_2_8", "logger_id": "LOG-7"},
+                admin).status_code == 201
+    assert post(inventory, "/v1/receipts", receipt(lot, 1_000) | {"storage_unit_id": fridge}, admin).status_code == 201
+    excursion = {"excursion_id": "EXC-1", "min_celsius": "7.5", "max_celsius": "46.0", "started_at": day(1),
+                 "ended_at": day(1, 11), "alarm_type": "HEAT_45C_1H", "logger_id": "LOG-7"}
+    assert post(inventory, f"/v1/storage-units/{fridge}/excursions", excursion, admin).status_code == 201
+    refused(inventory, "/v1/shipments", dispatch(f"{lot}-A", lot, 100, 2), admin, "INV-13", "lines[0].lot_id")
+
+    def status():
+        rows = get(inventory, "/v1/stock", admin, location_id="NAT-EPI", lot_id=lot)["items"]
+        return rows[0]["status"] if rows else None
+
+    assert eventually(lambda: status() == "QUARANTINED", what="the quarantine in the read model")
+    verdict = {"assessed_at": day(2), "assessments": [{"lot_id": lot, "decision": "USABLE",
+                                                       "rationale": "within the manufacturer's stability budget"}]}
+    assert post(inventory, f"/v1/storage-units/{fridge}/excursions/EXC-1/assessment", verdict, admin).status_code == 201
+    assert post(inventory, "/v1/shipments", dispatch(f"{lot}-B", lot, 100, 3), admin).status_code == 201
+    assert eventually(lambda: status() == "USABLE", what="the release after assessment")
+
+
+def test_inv_14_thawed_vials_go_to_a_fridge_never_a_freezer(inventory, admin):
+    lot = register_lot(inventory, "LOT-MOD", "MODERNA-SPIKEVAX-10", 1)
+    freezer, fridge = f"NAT-FRZ-{lot[-6:]}", f"NAT-FRG-{lot[-6:]}"
+    for unit, kind in ((freezer, "FREEZER_MINUS_20"), (fridge, "FRIDGE_2_8")):
+        assert post(inventory, "/v1/storage-units", {"storage_unit_id": unit, "location_id": "NAT-EPI",
+                                                     "unit_type": kind}, admin).status_code == 201
+    body = receipt(lot, 1_000, presentation="MODERNA-SPIKEVAX-10") | {"storage_unit_id": freezer}
+    assert post(inventory, "/v1/receipts", body, admin).status_code == 201
+    thaw = {"location_id": "NAT-EPI", "lot_id": lot, "vials": 10, "thawed_at": day(1), "storage_unit_id": freezer}
+    refused(inventory, "/v1/thaws", thaw, admin, "INV-14", "storage_unit_id")
+    assert post(inventory, "/v1/thaws", thaw | {"storage_unit_id": fridge}, admin).status_code == 201

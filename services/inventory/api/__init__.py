@@ -4,6 +4,7 @@
   also province_officer within scope);
 - :mod:`.ledger` - receipts, adjustments, counts, reversals, shipments (role- and scope-checked on the
   location that moves stock);
+- :mod:`.coldchain` - storage units, temperature excursions and assessments, thaw records;
 - :mod:`.reads` - stock as of any date, stock cards, shipments, picking, near-expiry, wastage.
 """
 
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from services.inventory.api import ledger, reads, reference
+from services.inventory.api import coldchain, ledger, reads, reference
 from services.inventory.handlers import InventoryHandlers
 from services.inventory.projections import StockView
 
@@ -20,5 +21,6 @@ def blueprint(handlers: InventoryHandlers, stock: StockView) -> Blueprint:
     bp = Blueprint("inventory", __name__, url_prefix="/v1")
     reference.register(bp, handlers)
     ledger.register(bp, handlers)
+    coldchain.register(bp, handlers)
     reads.register(bp, handlers, stock)
     return bp

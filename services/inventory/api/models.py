@@ -47,7 +47,7 @@ class StockRow(Lazy):
     vials: int
     usable_doses: int
     blocked_doses: int
-    status: str = Field(description="USABLE | SUSPENDED | RECALLED | EXPIRED | VVM_DISCARD")
+    status: str = Field(description="USABLE | SUSPENDED | RECALLED | QUARANTINED | COLD_CHAIN_DISCARD | EXPIRED | VVM_DISCARD")
     effective_expiry: str | None
     vvm_stage: int
 
@@ -331,3 +331,42 @@ class DeliveryRequest(Strict):
 class ShipmentClosure(Strict):
     reason: str = Field(min_length=1, max_length=500)
     at: AwareDatetime
+
+
+# -- cold chain -----------------------------------------------------------------------------------------
+
+
+class StorageUnitRequest(Strict):
+    storage_unit_id: str = Id()
+    location_id: str = Id()
+    unit_type: Literal["ULTRA_COLD_MINUS_80", "FREEZER_MINUS_20", "FRIDGE_2_8", "COLD_BOX"]
+    logger_id: str = Field(default="", max_length=64)
+
+
+class ExcursionRequest(Strict):
+    excursion_id: str = Id()
+    min_celsius: Decimal
+    max_celsius: Decimal
+    started_at: AwareDatetime
+    ended_at: AwareDatetime | None = Field(default=None, description="unset while the excursion goes on")
+    alarm_type: Literal["HEAT_45C_1H", "HEAT_30C_10H_CUMULATIVE", "FREEZE_MINUS_0_5C_1H", "OTHER"]
+    logger_id: str = Field(default="", max_length=64)
+
+
+class LotAssessmentModel(Strict):
+    lot_id: str = Id()
+    decision: Literal["USABLE", "DISCARD"]
+    rationale: str = Field(min_length=1, max_length=500)
+
+
+class AssessmentRequest(Strict):
+    assessments: list[LotAssessmentModel]
+    assessed_at: AwareDatetime
+
+
+class ThawRequest(Strict):
+    location_id: str = Id()
+    lot_id: str = Id()
+    vials: int
+    thawed_at: AwareDatetime
+    storage_unit_id: str = Field(min_length=1, max_length=64, description="the 2-8 °C unit the vials go into")

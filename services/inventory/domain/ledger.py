@@ -14,9 +14,10 @@ Decisions take the reference data they need (lot, presentation version, location
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from eventkit.errors import DomainError
+from services.inventory.domain.coldchain import UNIT_TYPES, StorageUnit, check_not_quarantined
 from services.inventory.domain.lots import Lot
 from services.inventory.domain.reference import STORE_KINDS, LocationRegistered, PresentationDefined
 
@@ -83,6 +84,8 @@ class StockTransferredIn:
     received_at: datetime
     vvm_stage: int
     kind: str  # DELIVERY | RETURN
+    beyond_use_date: date | None = None
+    storage_unit_id: str = ""
 
     @property
     def occurred_at(self) -> datetime:
@@ -152,8 +155,25 @@ class StockMovementReversed:
         return self.reversed_at
 
 
+@dataclass(frozen=True)
+class VialsThawed:
+    """Frozen vials moved to 2-8 °C: the stock item's effective expiry becomes min(expiry, beyond-use date)."""
+
+    location_id: str
+    lot_id: str
+    presentation_id: str
+    vials: int
+    thawed_at: datetime
+    beyond_use_date: date
+    storage_unit_id: str
+
+    @property
+    def occurred_at(self) -> datetime:
+        return self.thawed_at
+
+
 LEDGER_EVENTS = (DoseReceived, StockIssued, StockTransferredIn, StockAdjusted, PhysicalCountRecorded,
-                 StockMovementReversed)
+                 StockMovementReversed, VialsThawed)
 
 
 # -- commands -------------------------------------------------------------------------------------------
@@ -200,6 +220,15 @@ class RecordCount:
 
 
 @dataclass(frozen=True)
+class ThawVials:
+    location_id: str
+    lot_id: str
+    vials: int
+    thawed_at: datetime
+    storage_unit_id: str
+
+
+@dataclass(frozen=True)
 class ReverseMovement:
     location_id: str
     lot_id: str
@@ -230,6 +259,14 @@ class StockItem:
     entries: tuple[Entry, ...] = ()
     reversed: frozenset[str] = field(default_factory=frozenset)
     vvm_stage: int = 0
+    storage_unit_id: str = ""
+    """The unit the stock was last put away in (empty when not recorded)."""
+    beyond_use_date: date | None = None
+    """Set once vials were thawed (the earliest beyond-use date): the stock is no longer frozen."""
+
+    @property
+    def thawed(self) -> bool:
+        return self.beyond_use_date is not None
 
     @classmethod
     def empty(cls) -> StockItem:
@@ -272,8 +309,20 @@ def _entry(event: object) -> tuple[Entry, int]:
     raise TypeError(f"StockItem cannot apply {type(event).__name__}")
 
 
+def _thawed(state: StockItem, event: object) -> StockItem:
+    bud = getattr(event, "beyond_use_date", None)
+    unit = getattr(event, "storage_unit_id", "")
+    if bud is not None:
+        state = replace(state, beyond_use_date=min(bud, state.beyond_use_date or bud))
+    return replace(state, storage_unit_id=unit) if unit else state
+
+
 def evolve(state: StockItem, event: object, event_id: str = "") -> StockItem:
     """Apply one ledger event; ``event_id`` (from the envelope) lets reversals name their original."""
+    state = _thawed(state, event)
+    if isinstance(event, VialsThawed):
+        return replace(state, location_id=event.location_id, lot_id=event.lot_id,
+                       presentation_id=event.presentation_id)
     entry, vvm = _entry(event)
     entries = tuple(sorted((*state.entries, replace(entry, event_id=event_id)), key=lambda e: e.at))
     reversed_ = state.reversed | {event.reverses_event_id} if isinstance(event, StockMovementReversed) else state.reversed
@@ -296,9 +345,25 @@ class StockContext:
     lot: Lot
     presentation: PresentationDefined
     now: datetime
+    storage_unit: StorageUnit | None = None
+    """The unit the stock item sits in, when it records one (INV-13)."""
 
-    def effective_expiry(self):
-        return self.lot.expiry()
+    def extension_applies(self, state: StockItem | None) -> bool:
+        """INV-36: an extension conditional on frozen storage does not cover stock that was thawed."""
+        extension = self.lot.extension
+        if extension is None or state is None or not state.thawed:
+            return True
+        return extension.required_storage_condition not in FROZEN_CONDITIONS
+
+    def effective_expiry(self, state: StockItem | None = None) -> date:
+        """min(label or (applicable) extended expiry, beyond-use date of thawed stock)."""
+        expiry = self.lot.expiry(extension_applies=self.extension_applies(state))
+        if state is not None and state.beyond_use_date is not None:
+            expiry = min(expiry, state.beyond_use_date)
+        return expiry
+
+
+FROZEN_CONDITIONS = frozenset({"FROZEN_ULTRA_COLD", "FROZEN"})
 
 
 def check_positive_whole_doses(doses: int, field_name: str = "doses") -> None:
@@ -362,10 +427,15 @@ def check_lot_matches(ctx: StockContext, presentation_id: str) -> None:
 
 
 def check_usable(state: StockItem, ctx: StockContext, at: datetime) -> None:
-    """INV-10, INV-11, INV-12: nothing leaves a location from an expired, blocked or VVM 3-4 lot."""
-    expiry = ctx.effective_expiry()
+    """INV-10, INV-11, INV-12, INV-13, INV-36: nothing leaves from expired, blocked, VVM 3-4 or quarantined stock."""
+    expiry = ctx.effective_expiry(state)
     if at.date() > expiry:
-        raise DomainError(f"lot {state.lot_id or ctx.lot.registered.lot_id} expired on {expiry}", field="lot_id",
+        extension = ctx.lot.extension
+        if extension is not None and not ctx.extension_applies(state) and at.date() <= extension.new_expiry_date:
+            raise DomainError(f"the extension to {extension.new_expiry_date} covers only stock kept "
+                              f"{extension.required_storage_condition}; this stock was thawed", field="lot_id",
+                              rule="INV-36")
+        raise DomainError(f"lot {ctx.lot.registered.lot_id} expired on {expiry} (effective expiry)", field="lot_id",
                           rule="INV-10")
     blocked = ctx.lot.blocked_at(ctx.location)
     if blocked:
@@ -373,6 +443,7 @@ def check_usable(state: StockItem, ctx: StockContext, at: datetime) -> None:
                           field="lot_id", rule="INV-11")
     if state.vvm_stage >= 3:
         raise DomainError(f"VVM stage {state.vvm_stage} stock is never usable", field="lot_id", rule="INV-12")
+    check_not_quarantined(ctx.storage_unit, ctx.lot.registered.lot_id)
 
 
 def check_vvm(state: StockItem, stage: int, field_name: str = "vvm_stage") -> None:
@@ -403,6 +474,7 @@ def receive_doses(state: StockItem, command: ReceiveDoses, ctx: StockContext) ->
     check_whole_vials(command.doses, command.vials, ctx.presentation)
     check_business_time(state, command.received_at, ctx, "received_at")
     check_vvm(state, command.vvm_stage)
+    check_put_away(state, ctx, command.storage_unit_id, thawed=False)
     if command.received_at.date() > ctx.effective_expiry():
         raise DomainError(f"lot expired on {ctx.effective_expiry()}", field="lot_id", rule="INV-10")
     return [DoseReceived(**vars(command))]
@@ -421,14 +493,50 @@ def issue(state: StockItem, ctx: StockContext, *, doses: int, vials: int | None,
 
 
 def transfer_in(state: StockItem, ctx: StockContext, *, doses: int, shipment_id: str, from_location_id: str,
-                at: datetime, vvm_stage: int, kind: str) -> StockTransferredIn:
+                at: datetime, vvm_stage: int, kind: str, beyond_use_date: date | None = None,
+                storage_unit_id: str = "") -> StockTransferredIn:
     """The receiver's ledger line of a proof of delivery (or the sender's, for a returned shipment)."""
     check_positive_whole_doses(doses)
     vials = check_whole_vials(doses, None, ctx.presentation, "accepted_doses")
     check_business_time(state, at, ctx, "received_at")
     check_vvm(state, vvm_stage)
+    check_put_away(state, ctx, storage_unit_id, thawed=beyond_use_date is not None)
     return StockTransferredIn(ctx.location.location_id, ctx.lot.registered.lot_id, ctx.presentation.presentation_id,
-                              doses, vials, shipment_id, from_location_id, at, vvm_stage, kind)
+                              doses, vials, shipment_id, from_location_id, at, vvm_stage, kind, beyond_use_date,
+                              storage_unit_id)
+
+
+def check_put_away(state: StockItem, ctx: StockContext, storage_unit_id: str, *, thawed: bool) -> None:
+    """INV-14: a named unit belongs to the location; thawed stock is never refrozen."""
+    if not storage_unit_id:
+        return
+    unit = ctx.storage_unit
+    if unit is None or unit.registered is None or unit.registered.location_id != ctx.location.location_id:
+        raise DomainError(f"{storage_unit_id} is not a storage unit of {ctx.location.location_id}",
+                          field="storage_unit_id", rule="INV-14")
+    if (thawed or state.thawed) and unit.frozen:
+        raise DomainError(f"thawed {ctx.presentation.presentation_id} is never refrozen ({unit.registered.unit_type})",
+                          field="storage_unit_id", rule="INV-14")
+
+
+def thaw_vials(state: StockItem, command: ThawVials, ctx: StockContext) -> list[VialsThawed]:
+    """Frozen vials moved to a 2-8 °C unit; their beyond-use date follows the presentation (INV-14)."""
+    days = ctx.presentation.thaw_beyond_use_days
+    if days <= 0:
+        raise DomainError(f"{ctx.presentation.presentation_id} is not a frozen product", field="lot_id", rule="INV-14")
+    check_positive_whole_doses(command.vials, "vials")
+    check_business_time(state, command.thawed_at, ctx, "thawed_at")
+    unit = ctx.storage_unit
+    if unit is None or unit.registered is None or unit.registered.location_id != ctx.location.location_id or \
+            UNIT_TYPES[unit.registered.unit_type] != "REFRIGERATED":
+        raise DomainError("thawed vials go into a 2-8 °C unit of the same location", field="storage_unit_id",
+                          rule="INV-14")
+    unopened = sum(e.vials for e in state.entries if e.at <= command.thawed_at)
+    if command.vials > unopened:
+        raise DomainError(f"only {unopened} unopened vials are on hand", field="vials", rule="INV-1")
+    bud = command.thawed_at.date() + timedelta(days=days)
+    return [VialsThawed(command.location_id, command.lot_id, ctx.presentation.presentation_id, command.vials,
+                        command.thawed_at, bud, command.storage_unit_id)]
 
 
 def adjust_stock(state: StockItem, command: AdjustStock, ctx: StockContext) -> list[StockAdjusted]:
@@ -444,9 +552,10 @@ def adjust_stock(state: StockItem, command: AdjustStock, ctx: StockContext) -> l
                           field="doses", rule="INV-5")
     vials = check_whole_vials(command.doses, None, ctx.presentation) if command.closed_vial else 0
     check_business_time(state, command.adjusted_at, ctx, "adjusted_at")
-    if command.adjusted_at.date() > ctx.effective_expiry() and command.reason != "EXPIRED":
-        raise DomainError(f"the lot expired on {ctx.effective_expiry()}: disposal as EXPIRED is the only movement "
-                          "allowed", field="reason", rule="INV-10")
+    expiry = ctx.effective_expiry(state)
+    if command.adjusted_at.date() > expiry and command.reason != "EXPIRED":
+        raise DomainError(f"the lot expired on {expiry}: disposal as EXPIRED is the only movement allowed",
+                          field="reason", rule="INV-10")
     check_timeline(state, command.adjusted_at, command.doses)
     return [StockAdjusted(command.location_id, command.lot_id, ctx.presentation.presentation_id, command.doses, vials,
                           command.reason, command.closed_vial, command.evidence, command.adjusted_at)]

@@ -16,13 +16,14 @@ from eventkit.aggregates import AggregateSpec, Repository
 from eventkit.envelope import CommandContext
 from eventkit.errors import DomainError
 from eventkit.store.base import AggregateChanges, AppendResult
-from services.inventory.domain import ledger, lots, reference, shipments
+from services.inventory.domain import coldchain, ledger, lots, reference, shipments
 
 LOCATION = AggregateSpec("location", reference.Location.empty, reference.evolve_location)
 PRESENTATION = AggregateSpec("presentation", reference.Presentation.empty, reference.evolve_presentation)
 LOT = AggregateSpec("lot", lots.Lot.empty, lots.evolve_lot)
 STOCK_ITEM = AggregateSpec("stock_item", ledger.StockItem.empty, ledger.evolve)
 SHIPMENT = AggregateSpec("shipment", shipments.Shipment.empty, shipments.evolve_shipment)
+STORAGE_UNIT = AggregateSpec("storage_unit", coldchain.StorageUnit.empty, coldchain.evolve_storage_unit)
 
 
 @dataclass
@@ -78,15 +79,20 @@ class HandlerBase:
         state, _ = self.load(PRESENTATION, reference.presentation_aggregate_id(presentation_id))
         return state.versions.get(version)
 
+    def storage_unit(self, storage_unit_id: str) -> coldchain.StorageUnit | None:
+        if not storage_unit_id:
+            return None
+        return self.load(STORAGE_UNIT, coldchain.storage_unit_aggregate_id(storage_unit_id))[0]
+
     def stock_context(self, location_id: str, lot_id: str, *, location_field: str = "location_id",
-                      lot_field: str = "lot_id") -> ledger.StockContext:
+                      lot_field: str = "lot_id", storage_unit_id: str = "") -> ledger.StockContext:
         location = self.location(location_id, location_field)
         lot = self.lot(lot_id, lot_field)
         assert lot.registered is not None
         presentation = self.presentation_version(lot.registered.presentation_id, lot.registered.presentation_version)
         if presentation is None:
             raise DomainError(f"lot {lot_id} names an undefined presentation version", field=lot_field, rule="INV-6")
-        return ledger.StockContext(location, lot, presentation, self._clock())
+        return ledger.StockContext(location, lot, presentation, self._clock(), self.storage_unit(storage_unit_id))
 
     def shipment(self, shipment_id: str) -> tuple[shipments.Shipment, int]:
         return self.load(SHIPMENT, shipments.shipment_aggregate_id(shipment_id))

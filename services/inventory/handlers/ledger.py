@@ -14,22 +14,32 @@ from services.inventory.handlers.base import SHIPMENT, STOCK_ITEM, Change, Handl
 
 
 class LedgerHandlers(HandlerBase):
-    def _item_change(self, location_id: str, lot_id: str, decide, **context_fields) -> Change:
-        ctx = self.stock_context(location_id, lot_id, **context_fields)
+    def _item_change(self, location_id: str, lot_id: str, decide, *, storage_unit_id: str | None = None,
+                     **context_fields) -> Change:
+        """Decide on one stock item. The context carries the unit the stock sits in, or ``storage_unit_id``
+        when the command puts stock away somewhere (receipt, delivery, thaw)."""
         state, version = self.load_item(location_id, lot_id)
+        unit = state.storage_unit_id if storage_unit_id is None else storage_unit_id
+        ctx = self.stock_context(location_id, lot_id, storage_unit_id=unit, **context_fields)
         return Change(STOCK_ITEM, ledger.stock_item_id(location_id, lot_id), version, decide(state, ctx))
 
     def _stock_command(self, location_id: str, lot_id: str, decide, context: CommandContext,
-                       request_hash: str) -> AppendResult:
+                       request_hash: str, storage_unit_id: str | None = None) -> AppendResult:
         earlier = self.replayed(context, request_hash)
         if earlier is not None:
             return earlier
-        change = self._item_change(location_id, lot_id, decide)
+        change = self._item_change(location_id, lot_id, decide, storage_unit_id=storage_unit_id)
         return self.append([change], context, request_hash, summary={"stock_item_id": change.aggregate_id})
 
     def receive_doses(self, command: ledger.ReceiveDoses, context: CommandContext, request_hash: str) -> AppendResult:
         return self._stock_command(command.location_id, command.lot_id,
-                                   lambda state, ctx: ledger.receive_doses(state, command, ctx), context, request_hash)
+                                   lambda state, ctx: ledger.receive_doses(state, command, ctx), context, request_hash,
+                                   storage_unit_id=command.storage_unit_id)
+
+    def thaw_vials(self, command: ledger.ThawVials, context: CommandContext, request_hash: str) -> AppendResult:
+        return self._stock_command(command.location_id, command.lot_id,
+                                   lambda state, ctx: ledger.thaw_vials(state, command, ctx), context, request_hash,
+                                   storage_unit_id=command.storage_unit_id)
 
     def adjust_stock(self, command: ledger.AdjustStock, context: CommandContext, request_hash: str) -> AppendResult:
         return self._stock_command(command.location_id, command.lot_id,
@@ -67,14 +77,14 @@ class LedgerHandlers(HandlerBase):
         shipment, shipment_version = self.shipment(command.shipment_id)
         changes, issued, presentation = [], [], None
         for index, line in enumerate(command.lines):
+            state, version = self.load_item(sender.location_id, line.lot_id)
             ctx = self.stock_context(sender.location_id, line.lot_id, location_field="from_location_id",
-                                     lot_field=f"lines[{index}].lot_id")
+                                     lot_field=f"lines[{index}].lot_id", storage_unit_id=state.storage_unit_id)
             if presentation is None:
                 presentation = ctx.presentation
-                shipments.check_route(sender, receiver, presentation, thawed=False)
             elif ctx.presentation.presentation_id != presentation.presentation_id:
                 raise DomainError("a shipment carries one presentation", field=f"lines[{index}].lot_id", rule="INV-6")
-            state, version = self.load_item(sender.location_id, line.lot_id)
+            shipments.check_route(sender, receiver, presentation, thawed=state.thawed)
             try:
                 event = ledger.issue(state, ctx, doses=line.doses, vials=line.vials, shipment_id=command.shipment_id,
                                      to_location_id=receiver.location_id, at=command.dispatched_at)
@@ -101,15 +111,21 @@ class LedgerHandlers(HandlerBase):
             if line.accepted_doses == 0:
                 continue
 
-            def decide(state, ctx, line=line, index=index):
+            thawed_until = self.load_item(sent.from_location_id, line.lot_id)[0].beyond_use_date
+
+            def decide(state, ctx, line=line, index=index, thawed_until=thawed_until):
                 try:
                     return [ledger.transfer_in(state, ctx, doses=line.accepted_doses, shipment_id=sent.shipment_id,
                                                from_location_id=sent.from_location_id, at=command.received_at,
-                                               vvm_stage=line.vvm_stage, kind="DELIVERY")]
+                                               vvm_stage=line.vvm_stage, kind="DELIVERY", beyond_use_date=thawed_until,
+                                               storage_unit_id=command.storage_unit_id)]
                 except DomainError as error:
+                    if error.field == "storage_unit_id":
+                        raise
                     raise prefixed(error, f"lines[{index}]") from error
 
-            changes.append(self._item_change(sent.to_location_id, line.lot_id, decide))
+            changes.append(self._item_change(sent.to_location_id, line.lot_id, decide,
+                                             storage_unit_id=command.storage_unit_id))
         return self.append(changes, context, request_hash, summary={"shipment_id": command.shipment_id})
 
     def close_shipment(self, command: shipments.CloseShipment, context: CommandContext,

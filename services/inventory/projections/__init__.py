@@ -3,7 +3,8 @@
 - ``stock_on_hand`` (:mod:`.stock`): current balance per location x lot (``stock_on_hand``) and every
   ledger movement (``stock_ledger``), from which balances as of any date and stock cards are computed;
 - ``catalogue`` (:mod:`.catalogue`): locations, presentation versions, lots and lot decisions;
-- ``shipments`` (:mod:`.shipments`): shipments and their lines (in transit, delivered, lost, returned).
+- ``shipments`` (:mod:`.shipments`): shipments and their lines (in transit, delivered, lost, returned);
+- ``cold_chain`` (:mod:`.coldchain`): storage units, excursions and their verdicts per lot.
 
 Queries over them: :mod:`.views`. Every projection lists the inventory event types it does not handle as
 ignored (from the schema), so a type unknown to this version is dead-lettered, never dropped.
@@ -12,8 +13,9 @@ ignored (from the schema), so a type unknown to this version is dead-lettered, n
 from __future__ import annotations
 
 from services.inventory.projections.catalogue import catalogue
+from services.inventory.projections.coldchain import cold_chain
 from services.inventory.projections.shipments import shipments
 from services.inventory.projections.stock import stock_on_hand
 from services.inventory.projections.views import StockView
 
-__all__ = ["StockView", "catalogue", "shipments", "stock_on_hand"]
+__all__ = ["StockView", "catalogue", "cold_chain", "shipments", "stock_on_hand"]

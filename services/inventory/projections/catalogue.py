@@ -41,7 +41,8 @@ def lot_registered(conn, event, e: lots.LotRegistered) -> None:
 
 
 def lot_expiry_extended(conn, event, e: lots.LotExpiryExtended) -> None:
-    conn.execute("UPDATE lots SET extended_expiry_date = %s WHERE lot_id = %s", (e.new_expiry_date, e.lot_id))
+    conn.execute("UPDATE lots SET extended_expiry_date = %s, extension_condition = %s WHERE lot_id = %s",
+                 (e.new_expiry_date, e.required_storage_condition, e.lot_id))
 
 
 def _decision(status: str):

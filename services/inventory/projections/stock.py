@@ -32,10 +32,21 @@ def _movement(conn, event, *, location_id: str, lot_id: str, presentation_id: st
     )
 
 
+def _put_away(conn, location_id: str, lot_id: str, storage_unit_id: str, beyond_use_date=None) -> None:
+    """Where the stock item sits now, and the earliest beyond-use date of thawed vials."""
+    conn.execute(
+        "UPDATE stock_on_hand SET storage_unit_id = CASE WHEN %(unit)s = '' THEN storage_unit_id ELSE %(unit)s END,"
+        " beyond_use_date = CASE WHEN %(bud)s::date IS NULL THEN beyond_use_date"
+        "   ELSE least(coalesce(beyond_use_date, %(bud)s::date), %(bud)s::date) END"
+        " WHERE location_id = %(loc)s AND lot_id = %(lot)s",
+        {"unit": storage_unit_id, "bud": beyond_use_date, "loc": location_id, "lot": lot_id})
+
+
 def dose_received(conn, event, e: ledger.DoseReceived) -> None:
     _movement(conn, event, location_id=e.location_id, lot_id=e.lot_id, presentation_id=e.presentation_id,
               kind="RECEIPT", doses=e.doses, vials=e.vials, reason=e.source, reference=e.shipment_reference,
               vvm_stage=e.vvm_stage)
+    _put_away(conn, e.location_id, e.lot_id, e.storage_unit_id)
 
 
 def stock_issued(conn, event, e: ledger.StockIssued) -> None:
@@ -47,6 +58,14 @@ def stock_transferred_in(conn, event, e: ledger.StockTransferredIn) -> None:
     _movement(conn, event, location_id=e.location_id, lot_id=e.lot_id, presentation_id=e.presentation_id,
               kind="TRANSFER_IN", doses=e.doses, vials=e.vials, reason=e.kind, reference=e.shipment_id,
               counterpart=e.from_location_id, vvm_stage=e.vvm_stage)
+    _put_away(conn, e.location_id, e.lot_id, e.storage_unit_id, e.beyond_use_date)
+
+
+def vials_thawed(conn, event, e: ledger.VialsThawed) -> None:
+    _movement(conn, event, location_id=e.location_id, lot_id=e.lot_id, presentation_id=e.presentation_id,
+              kind="THAW", doses=0, vials=0, reason=f"{e.vials} vials, beyond use {e.beyond_use_date.isoformat()}",
+              reference=e.storage_unit_id)
+    _put_away(conn, e.location_id, e.lot_id, e.storage_unit_id, e.beyond_use_date)
 
 
 def stock_adjusted(conn, event, e: ledger.StockAdjusted) -> None:
@@ -74,6 +93,7 @@ HANDLERS = {
     T + "StockAdjusted": stock_adjusted,
     T + "PhysicalCountRecorded": count_recorded,
     T + "StockMovementReversed": movement_reversed,
+    T + "VialsThawed": vials_thawed,
 }
 
 

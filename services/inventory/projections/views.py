@@ -3,7 +3,8 @@
 Balances "as of" a time are sums of ``stock_ledger`` rows up to it; a lot's state as of a time is its
 latest decision per scope up to it. A lot is *blocked* at a location when the national decision, the one
 for the location's province or the one for the location itself is SUSPENDED or RECALLED, or when it is
-past its effective expiry, or its VVM reached stage 3 (INV-10, INV-11, INV-12). Blocking is computed at
+past its effective expiry, or its VVM reached stage 3, or it sits in a storage unit with an excursion not yet
+assessed, or was assessed DISCARD there (INV-10 ... INV-13, INV-36). Blocking is computed at
 read time from the lot's decisions, so one suspension blocks the lot at every location at once.
 """
 
@@ -29,13 +30,23 @@ decided AS (
     ORDER BY d.lot_id, d.scope, d.scope_id, d.decided_at DESC
 )
 SELECT b.location_id, b.lot_id, b.presentation_id, b.doses, b.vials,
-       coalesce(l.extended_expiry_date, l.label_expiry_date) AS effective_expiry,
+       least(CASE WHEN s.beyond_use_date IS NOT NULL AND l.extension_condition IN ('FROZEN', 'FROZEN_ULTRA_COLD')
+                  THEN l.label_expiry_date  -- INV-36: a frozen-storage extension does not cover thawed stock
+                  ELSE coalesce(l.extended_expiry_date, l.label_expiry_date) END,
+             s.beyond_use_date) AS effective_expiry,
        (SELECT d.status FROM decided d
          WHERE d.lot_id = b.lot_id AND d.status <> 'RELEASED'
            AND ((d.scope = 'NATIONAL') OR (d.scope = 'PROVINCE' AND d.scope_id = loc.province_code)
                 OR (d.scope = 'SITE' AND d.scope_id = b.location_id))
          ORDER BY (d.status = 'RECALLED') DESC LIMIT 1) AS lot_state,
-       coalesce(s.vvm_stage, 0) AS vvm_stage
+       coalesce(s.vvm_stage, 0) AS vvm_stage,
+       EXISTS (SELECT 1 FROM excursions x
+                WHERE s.storage_unit_id <> '' AND x.storage_unit_id = s.storage_unit_id
+                  AND x.started_at <= %(as_of)s AND (x.assessed_at IS NULL OR x.assessed_at > %(as_of)s))
+         AS quarantined,
+       EXISTS (SELECT 1 FROM excursion_verdicts v
+                WHERE v.storage_unit_id = s.storage_unit_id AND v.lot_id = b.lot_id AND v.decision = 'DISCARD'
+                  AND v.assessed_at <= %(as_of)s) AS discarded
 FROM bal b
 LEFT JOIN lots l ON l.lot_id = b.lot_id
 LEFT JOIN locations loc ON loc.location_id = b.location_id
@@ -45,9 +56,14 @@ ORDER BY b.location_id, b.lot_id
 """
 
 
-def _status(lot_state: str | None, expiry: date | None, vvm: int, on: date) -> str:
+def _status(lot_state: str | None, expiry: date | None, vvm: int, on: date, quarantined: bool,
+            discarded: bool) -> str:
     if lot_state:
         return lot_state
+    if quarantined:
+        return "QUARANTINED"
+    if discarded:
+        return "COLD_CHAIN_DISCARD"
     if expiry is not None and on > expiry:
         return "EXPIRED"
     if vvm >= 3:
@@ -72,8 +88,8 @@ class StockView:
         rows = self._rows(_BALANCES, {"as_of": moment, "location_id": location_id, "lot_id": lot_id,
                                       "presentation_id": presentation_id, "include_empty": include_empty})
         items = []
-        for loc, lot, presentation, doses, vials, expiry, lot_state, vvm in rows:
-            status = _status(lot_state, expiry, vvm, moment.date())
+        for loc, lot, presentation, doses, vials, expiry, lot_state, vvm, quarantined, discarded in rows:
+            status = _status(lot_state, expiry, vvm, moment.date(), quarantined, discarded)
             usable = doses if status == "USABLE" else 0
             items.append({"location_id": loc, "lot_id": lot, "presentation_id": presentation, "doses": doses,
                           "vials": vials, "usable_doses": usable, "blocked_doses": doses - usable, "status": status,

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from services.inventory.codec import build_codec, inventory_event_types
-from services.inventory.domain import ledger, lots, shipments
+from services.inventory.domain import coldchain, ledger, lots, shipments
 from vaxtrail.inventory.v1 import events_pb2
 
 from .builders import AZ, PFIZER, SITE_760, at, issued, lot, received
@@ -29,6 +30,16 @@ EXAMPLES = [
     shipments.ShipmentReceived("SHP-1", "CDC-79", (shipments.ReceivedLine("ABV5300", 390, 10, "DAMAGED", 1, 39, 1),),
                                at(12), "CDC-79-FRIDGE-1"),
     shipments.ShipmentLost("SHP-2", "NAT-EPI", "CDC-79", (shipments.StockLine("ABV5300", 100, 10),), "accident", at(13)),
+    ledger.VialsThawed("NAT-EPI", "FE8206", "PFIZER-COMIRNATY", 10, at(12), date(2021, 9, 12), "NAT-FRIDGE-1"),
+    ledger.StockTransferredIn("CDC-79", "FE8206", "PFIZER-COMIRNATY", 60, 10, "SHP-4", "NAT-EPI", at(13), 0, "DELIVERY",
+                              date(2021, 9, 12), "CDC-FRIDGE-1"),
+    coldchain.StorageUnitRegistered("NAT-FRIDGE-1", "NAT-EPI", "FRIDGE_2_8", "LOG-1", at(1)),
+    coldchain.TemperatureExcursionDetected("EXC-1", "NAT-FRIDGE-1", Decimal("7.5"), Decimal("46.0"), at(14),
+                                           "HEAT_45C_1H", "LOG-1", None),
+    coldchain.TemperatureExcursionDetected("EXC-2", "NAT-FRIDGE-1", Decimal("-1.5"), Decimal("3"), at(14),
+                                           "FREEZE_MINUS_0_5C_1H", "LOG-1", at(15)),
+    coldchain.ExcursionAssessed("EXC-1", "NAT-FRIDGE-1", (coldchain.LotAssessment("ABV5300", "USABLE", "stable"),),
+                                "pharmacist-1", at(15)),
     shipments.ShipmentReturned("SHP-3", "CDC-79", "NAT-EPI", (shipments.StockLine("ABV5300", 100, 10),), "road closed",
                                at(13)),
 ]

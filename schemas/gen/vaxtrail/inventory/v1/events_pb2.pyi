@@ -306,16 +306,18 @@ class StockMovementReversed(_message.Message):
     def __init__(self, reverses_event_id: _Optional[str] = ..., reason: _Optional[str] = ..., reverses_event_type: _Optional[str] = ..., location_id: _Optional[str] = ..., lot_id: _Optional[str] = ..., doses: _Optional[int] = ..., vials: _Optional[int] = ..., reversed_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., presentation_id: _Optional[str] = ...) -> None: ...
 
 class StorageUnitRegistered(_message.Message):
-    __slots__ = ("storage_unit_id", "location_id", "unit_type", "logger_id")
+    __slots__ = ("storage_unit_id", "location_id", "unit_type", "logger_id", "registered_at")
     STORAGE_UNIT_ID_FIELD_NUMBER: _ClassVar[int]
     LOCATION_ID_FIELD_NUMBER: _ClassVar[int]
     UNIT_TYPE_FIELD_NUMBER: _ClassVar[int]
     LOGGER_ID_FIELD_NUMBER: _ClassVar[int]
+    REGISTERED_AT_FIELD_NUMBER: _ClassVar[int]
     storage_unit_id: str
     location_id: str
     unit_type: str
     logger_id: str
-    def __init__(self, storage_unit_id: _Optional[str] = ..., location_id: _Optional[str] = ..., unit_type: _Optional[str] = ..., logger_id: _Optional[str] = ...) -> None: ...
+    registered_at: _timestamp_pb2.Timestamp
+    def __init__(self, storage_unit_id: _Optional[str] = ..., location_id: _Optional[str] = ..., unit_type: _Optional[str] = ..., logger_id: _Optional[str] = ..., registered_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class TemperatureExcursionDetected(_message.Message):
     __slots__ = ("excursion_id", "storage_unit_id", "shipment_id", "min_celsius", "max_celsius", "started_at", "ended_at", "alarm_type", "logger_id")
@@ -340,30 +342,36 @@ class TemperatureExcursionDetected(_message.Message):
     def __init__(self, excursion_id: _Optional[str] = ..., storage_unit_id: _Optional[str] = ..., shipment_id: _Optional[str] = ..., min_celsius: _Optional[str] = ..., max_celsius: _Optional[str] = ..., started_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., ended_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., alarm_type: _Optional[str] = ..., logger_id: _Optional[str] = ...) -> None: ...
 
 class ExcursionAssessed(_message.Message):
-    __slots__ = ("excursion_id", "assessments", "assessor_id")
+    __slots__ = ("excursion_id", "assessments", "assessor_id", "assessed_at", "storage_unit_id")
     EXCURSION_ID_FIELD_NUMBER: _ClassVar[int]
     ASSESSMENTS_FIELD_NUMBER: _ClassVar[int]
     ASSESSOR_ID_FIELD_NUMBER: _ClassVar[int]
+    ASSESSED_AT_FIELD_NUMBER: _ClassVar[int]
+    STORAGE_UNIT_ID_FIELD_NUMBER: _ClassVar[int]
     excursion_id: str
     assessments: _containers.RepeatedCompositeFieldContainer[_types_pb2_1.LotAssessment]
     assessor_id: str
-    def __init__(self, excursion_id: _Optional[str] = ..., assessments: _Optional[_Iterable[_Union[_types_pb2_1.LotAssessment, _Mapping]]] = ..., assessor_id: _Optional[str] = ...) -> None: ...
+    assessed_at: _timestamp_pb2.Timestamp
+    storage_unit_id: str
+    def __init__(self, excursion_id: _Optional[str] = ..., assessments: _Optional[_Iterable[_Union[_types_pb2_1.LotAssessment, _Mapping]]] = ..., assessor_id: _Optional[str] = ..., assessed_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., storage_unit_id: _Optional[str] = ...) -> None: ...
 
 class VialsThawed(_message.Message):
-    __slots__ = ("location_id", "lot_id", "vials", "thawed_at", "beyond_use_date", "storage_unit_id")
+    __slots__ = ("location_id", "lot_id", "vials", "thawed_at", "beyond_use_date", "storage_unit_id", "presentation_id")
     LOCATION_ID_FIELD_NUMBER: _ClassVar[int]
     LOT_ID_FIELD_NUMBER: _ClassVar[int]
     VIALS_FIELD_NUMBER: _ClassVar[int]
     THAWED_AT_FIELD_NUMBER: _ClassVar[int]
     BEYOND_USE_DATE_FIELD_NUMBER: _ClassVar[int]
     STORAGE_UNIT_ID_FIELD_NUMBER: _ClassVar[int]
+    PRESENTATION_ID_FIELD_NUMBER: _ClassVar[int]
     location_id: str
     lot_id: str
     vials: int
     thawed_at: _timestamp_pb2.Timestamp
     beyond_use_date: str
     storage_unit_id: str
-    def __init__(self, location_id: _Optional[str] = ..., lot_id: _Optional[str] = ..., vials: _Optional[int] = ..., thawed_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., beyond_use_date: _Optional[str] = ..., storage_unit_id: _Optional[str] = ...) -> None: ...
+    presentation_id: str
+    def __init__(self, location_id: _Optional[str] = ..., lot_id: _Optional[str] = ..., vials: _Optional[int] = ..., thawed_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., beyond_use_date: _Optional[str] = ..., storage_unit_id: _Optional[str] = ..., presentation_id: _Optional[str] = ...) -> None: ...
 
 class LocationRegistered(_message.Message):
     __slots__ = ("location_id", "kind", "name", "parent_id", "province_code", "district_code", "commune_code", "supplied_by", "storage_capabilities", "hospital_capable", "injection_tables", "active_from", "special_unit_type", "registered_at")
@@ -428,7 +436,7 @@ class StockIssued(_message.Message):
     def __init__(self, location_id: _Optional[str] = ..., lot_id: _Optional[str] = ..., presentation_id: _Optional[str] = ..., doses: _Optional[int] = ..., vials: _Optional[int] = ..., shipment_id: _Optional[str] = ..., to_location_id: _Optional[str] = ..., issued_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class StockTransferredIn(_message.Message):
-    __slots__ = ("location_id", "lot_id", "presentation_id", "doses", "vials", "shipment_id", "from_location_id", "received_at", "vvm_stage", "kind")
+    __slots__ = ("location_id", "lot_id", "presentation_id", "doses", "vials", "shipment_id", "from_location_id", "received_at", "vvm_stage", "kind", "beyond_use_date", "storage_unit_id")
     LOCATION_ID_FIELD_NUMBER: _ClassVar[int]
     LOT_ID_FIELD_NUMBER: _ClassVar[int]
     PRESENTATION_ID_FIELD_NUMBER: _ClassVar[int]
@@ -439,6 +447,8 @@ class StockTransferredIn(_message.Message):
     RECEIVED_AT_FIELD_NUMBER: _ClassVar[int]
     VVM_STAGE_FIELD_NUMBER: _ClassVar[int]
     KIND_FIELD_NUMBER: _ClassVar[int]
+    BEYOND_USE_DATE_FIELD_NUMBER: _ClassVar[int]
+    STORAGE_UNIT_ID_FIELD_NUMBER: _ClassVar[int]
     location_id: str
     lot_id: str
     presentation_id: str
@@ -449,4 +459,6 @@ class StockTransferredIn(_message.Message):
     received_at: _timestamp_pb2.Timestamp
     vvm_stage: int
     kind: str
-    def __init__(self, location_id: _Optional[str] = ..., lot_id: _Optional[str] = ..., presentation_id: _Optional[str] = ..., doses: _Optional[int] = ..., vials: _Optional[int] = ..., shipment_id: _Optional[str] = ..., from_location_id: _Optional[str] = ..., received_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., vvm_stage: _Optional[int] = ..., kind: _Optional[str] = ...) -> None: ...
+    beyond_use_date: str
+    storage_unit_id: str
+    def __init__(self, location_id: _Optional[str] = ..., lot_id: _Optional[str] = ..., presentation_id: _Optional[str] = ..., doses: _Optional[int] = ..., vials: _Optional[int] = ..., shipment_id: _Optional[str] = ..., from_location_id: _Optional[str] = ..., received_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., vvm_stage: _Optional[int] = ..., kind: _Optional[str] = ..., beyond_use_date: _Optional[str] = ..., storage_unit_id: _Optional[str] = ...) -> None: ...
