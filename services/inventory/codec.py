@@ -11,6 +11,7 @@ EVENTS = (
     lots.LotRegistered, lots.LotExpiryExtended, lots.LotSuspended, lots.LotReleased, lots.LotRecalled,
     ledger.DoseReceived, ledger.StockIssued, ledger.StockTransferredIn, ledger.StockAdjusted,
     ledger.PhysicalCountRecorded, ledger.StockMovementReversed, ledger.VialsThawed,
+    ledger.StockConsumed, ledger.ConsumptionDiscrepancyDetected,
     coldchain.StorageUnitRegistered, coldchain.TemperatureExcursionDetected, coldchain.ExcursionAssessed,
     shipments.ShipmentDispatched, shipments.ShipmentReceived, shipments.ShipmentLost, shipments.ShipmentReturned,
 )

@@ -118,6 +118,33 @@ class Wastage(Lazy):
     closed_vial_wastage_by_reason: dict[str, int]
     doses_supplied: int
     closed_vial_wastage_rate: float | None
+    doses_opened: int = Field(description="doses in vials opened at the location (immunization topic)")
+    doses_administered: int
+    open_vial_wastage_doses: int = Field(description="residual doses of discarded open vials")
+    usage_rate: float | None = Field(description="administered / opened x 100")
+    wastage_rate: float | None = Field(description="100 - usage rate")
+    wastage_factor: float | None = Field(description="100 / (100 - wastage rate)")
+
+
+class Discrepancy(Lazy):
+    location_id: str
+    lot_id: str
+    source: str
+    source_event_id: str
+    reference_id: str
+    doses: int
+    balance_doses: int
+    reason: str
+    detail: str
+    consumed_at: str
+
+
+class DiscrepancyList(Lazy):
+    items: list[Discrepancy]
+
+
+class LocationQuery(Lazy):
+    location_id: str
 
 
 # -- queries --------------------------------------------------------------------------------------------

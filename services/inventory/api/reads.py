@@ -75,9 +75,18 @@ def register(bp: Blueprint, handlers: InventoryHandlers, view: StockView) -> Non
         scoped(q.location_id)
         return jsonify({"items": view.near_expiry(q.location_id, q.days)})
 
+    @bp.get("/consumption-discrepancies")
+    @requires(*READERS)
+    @documented("Consumption reported by immunization that the site's stock could not cover (INV-28 reconciliation)",
+                tags=["stock"], query=models.LocationQuery, responses={200: models.DiscrepancyList}, errors=[422])
+    def consumption_discrepancies():
+        q = query(models.LocationQuery)
+        scoped(q.location_id)
+        return jsonify({"items": view.discrepancies(q.location_id)})
+
     @bp.get("/wastage")
     @requires(*READERS)
-    @documented("Closed-vial wastage of a location computed from events (adjustments, rejected deliveries)",
+    @documented("Wastage of a location from events: closed-vial by reason, open-vial, usage rate, wastage factor",
                 tags=["stock"], query=models.WastageQuery, responses={200: models.Wastage}, errors=[422])
     def wastage():
         q = query(models.WastageQuery)

@@ -172,8 +172,47 @@ class VialsThawed:
         return self.thawed_at
 
 
+@dataclass(frozen=True)
+class StockConsumed:
+    """Consumption at a site reported by immunization (an opened vial, or a dose given without one)."""
+
+    location_id: str
+    lot_id: str
+    presentation_id: str
+    doses: int
+    vials: int
+    source: str  # VIAL_OPENED | DOSE_ADMINISTERED
+    source_event_id: str
+    reference_id: str
+    consumed_at: datetime
+
+    @property
+    def occurred_at(self) -> datetime:
+        return self.consumed_at
+
+
+@dataclass(frozen=True)
+class ConsumptionDiscrepancyDetected:
+    """Reported consumption the site's books cannot cover; the balance is left unchanged."""
+
+    location_id: str
+    lot_id: str
+    source: str
+    source_event_id: str
+    reference_id: str
+    doses: int
+    balance_doses: int
+    reason: str
+    detail: str
+    consumed_at: datetime
+
+    @property
+    def occurred_at(self) -> datetime:
+        return self.consumed_at
+
+
 LEDGER_EVENTS = (DoseReceived, StockIssued, StockTransferredIn, StockAdjusted, PhysicalCountRecorded,
-                 StockMovementReversed, VialsThawed)
+                 StockMovementReversed, VialsThawed, StockConsumed, ConsumptionDiscrepancyDetected)
 
 
 # -- commands -------------------------------------------------------------------------------------------
@@ -247,7 +286,7 @@ class Entry:
     at: datetime
     doses: int
     vials: int
-    kind: str  # RECEIPT | ISSUE | TRANSFER_IN | ADJUSTMENT | COUNT | REVERSAL
+    kind: str  # RECEIPT | ISSUE | TRANSFER_IN | ADJUSTMENT | COUNT | REVERSAL | CONSUMPTION
     event_id: str = ""
 
 
@@ -306,6 +345,8 @@ def _entry(event: object) -> tuple[Entry, int]:
         return Entry(event.counted_at, delta, 0, "COUNT"), 0
     if isinstance(event, StockMovementReversed):
         return Entry(event.reversed_at, event.doses, event.vials, "REVERSAL"), 0
+    if isinstance(event, StockConsumed):
+        return Entry(event.consumed_at, -event.doses, -event.vials, "CONSUMPTION"), 0
     raise TypeError(f"StockItem cannot apply {type(event).__name__}")
 
 
@@ -319,6 +360,8 @@ def _thawed(state: StockItem, event: object) -> StockItem:
 
 def evolve(state: StockItem, event: object, event_id: str = "") -> StockItem:
     """Apply one ledger event; ``event_id`` (from the envelope) lets reversals name their original."""
+    if isinstance(event, ConsumptionDiscrepancyDetected):
+        return state  # recorded for reconciliation; the books are unchanged
     state = _thawed(state, event)
     if isinstance(event, VialsThawed):
         return replace(state, location_id=event.location_id, lot_id=event.lot_id,

@@ -42,11 +42,14 @@ def prefixed(error: DomainError, prefix: str) -> DomainError:
 
 
 class HandlerBase:
-    def __init__(self, repository: Repository, codec, clock: Callable[[], datetime], *, producer: str) -> None:
+    def __init__(self, repository: Repository, codec, clock: Callable[[], datetime], *, producer: str,
+                 allocations=None) -> None:
+        """``allocations``: lookups over the allocation-lines read model (``line(plan_id, line_id)``)."""
         self._repository = repository
         self._codec = codec
         self._clock = clock
         self._producer = producer
+        self._allocations = allocations
 
     # -- loading --------------------------------------------------------------------------------------
     def load(self, spec: AggregateSpec, aggregate_id: str) -> tuple[Any, int]:
@@ -93,6 +96,13 @@ class HandlerBase:
         if presentation is None:
             raise DomainError(f"lot {lot_id} names an undefined presentation version", field=lot_field, rule="INV-6")
         return ledger.StockContext(location, lot, presentation, self._clock(), self.storage_unit(storage_unit_id))
+
+    def allocation_line(self, plan_id: str, line_id: str) -> shipments.AllocationLine | None:
+        row = self._allocations.line(plan_id, line_id) if self._allocations is not None and line_id else None
+        if row is None:
+            return None
+        return shipments.AllocationLine(row["recipient_unit_id"], row["recipient_unit_kind"], row["doses_released"],
+                                        row["doses_shipped"], row["cancelled"])
 
     def shipment(self, shipment_id: str) -> tuple[shipments.Shipment, int]:
         return self.load(SHIPMENT, shipments.shipment_aggregate_id(shipment_id))

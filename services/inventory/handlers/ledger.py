@@ -93,6 +93,9 @@ class LedgerHandlers(HandlerBase):
             issued.append(event)
             changes.append(Change(STOCK_ITEM, ledger.stock_item_id(sender.location_id, line.lot_id), version, [event]))
         assert presentation is not None
+        shipments.check_allocation_line(command, self.allocation_line(command.allocation_plan_id,
+                                                                      command.allocation_line_id),
+                                        receiver, sum(e.doses for e in issued))
         events = shipments.dispatch(shipment, command, issued, presentation.presentation_id)
         changes.insert(0, Change(SHIPMENT, shipments.shipment_aggregate_id(command.shipment_id), shipment_version,
                                  events))

@@ -86,6 +86,20 @@ def movement_reversed(conn, event, e: ledger.StockMovementReversed) -> None:
               kind="REVERSAL", doses=e.doses, vials=e.vials, reason=e.reason, reference=e.reverses_event_id)
 
 
+def stock_consumed(conn, event, e: ledger.StockConsumed) -> None:
+    _movement(conn, event, location_id=e.location_id, lot_id=e.lot_id, presentation_id=e.presentation_id,
+              kind="CONSUMPTION", doses=-e.doses, vials=-e.vials, reason=e.source, reference=e.reference_id)
+
+
+def discrepancy_detected(conn, event, e: ledger.ConsumptionDiscrepancyDetected) -> None:
+    conn.execute(
+        "INSERT INTO consumption_discrepancies (event_id, location_id, lot_id, source, source_event_id, reference_id,"
+        " doses, balance_doses, reason, detail, consumed_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+        " ON CONFLICT DO NOTHING",
+        (event.event_id, e.location_id, e.lot_id, e.source, e.source_event_id, e.reference_id, e.doses,
+         e.balance_doses, e.reason, e.detail, e.consumed_at))
+
+
 HANDLERS = {
     T + "DoseReceived": dose_received,
     T + "StockIssued": stock_issued,
@@ -94,10 +108,12 @@ HANDLERS = {
     T + "PhysicalCountRecorded": count_recorded,
     T + "StockMovementReversed": movement_reversed,
     T + "VialsThawed": vials_thawed,
+    T + "StockConsumed": stock_consumed,
+    T + "ConsumptionDiscrepancyDetected": discrepancy_detected,
 }
 
 
 def stock_on_hand(topic: str, codec) -> Projection:
     return Projection(name="stock_on_hand", topics=(topic,), handlers=HANDLERS,
-                      ignored=inventory_event_types() - HANDLERS.keys(), tables=("stock_on_hand", "stock_ledger"),
+                      ignored=inventory_event_types() - HANDLERS.keys(), tables=("stock_on_hand", "stock_ledger", "consumption_discrepancies"),
                       decoder=codec.decode)

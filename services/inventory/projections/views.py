@@ -158,7 +158,8 @@ class StockView:
         return result
 
     def wastage(self, location_id: str, since: datetime | None = None, until: datetime | None = None) -> dict:
-        """Closed-vial wastage by reason (debit adjustments, rejected deliveries) computed from events."""
+        """Wastage computed from events: closed-vial by reason (debit adjustments, rejected deliveries) and, from
+        the immunization topic, open-vial wastage and the usage rate / wastage rate / wastage factor."""
         start, end = since or datetime(2000, 1, 1, tzinfo=UTC), until or datetime.now(UTC)
         adjustments = self._rows(
             "SELECT reason, -sum(doses) FROM stock_ledger WHERE location_id = %s AND kind = 'ADJUSTMENT'"
@@ -173,10 +174,28 @@ class StockView:
             "SELECT coalesce(sum(doses), 0) FROM stock_ledger WHERE location_id = %s AND doses > 0"
             " AND kind IN ('RECEIPT', 'TRANSFER_IN') AND occurred_at >= %s AND occurred_at <= %s",
             (location_id, start, end))[0][0]
+        opened, administered, residual = self._rows(
+            "SELECT coalesce(sum(doses_opened), 0)::bigint, coalesce(sum(doses_administered), 0)::bigint,"
+            " coalesce(sum(residual_doses), 0)::bigint FROM site_usage WHERE location_id = %s", (location_id,))[0]
         by_reason = {reason: int(doses) for reason, doses in adjustments}
         in_delivery = {f"REJECTED_{reason}": int(doses) for reason, doses in rejected}
         closed = sum(by_reason.values()) + sum(in_delivery.values())
         supplied = int(received) + sum(in_delivery.values())
+        # PROCESS.md: usage rate = administered / opened x 100; wastage rate = 100 - usage rate;
+        # wastage factor = 100 / (100 - wastage rate).
+        usage = round(100 * administered / opened, 2) if opened else None
         return {"location_id": location_id, "closed_vial_wastage_doses": closed,
                 "closed_vial_wastage_by_reason": by_reason | in_delivery, "doses_supplied": supplied,
-                "closed_vial_wastage_rate": round(100 * closed / supplied, 2) if supplied else None}
+                "closed_vial_wastage_rate": round(100 * closed / supplied, 2) if supplied else None,
+                "doses_opened": opened, "doses_administered": administered, "open_vial_wastage_doses": residual,
+                "usage_rate": usage, "wastage_rate": None if usage is None else round(100 - usage, 2),
+                "wastage_factor": round(100 / usage, 3) if usage else None}
+
+    def discrepancies(self, location_id: str) -> list[dict]:
+        """Consumption reported by immunization that the site's books could not cover (for reconciliation)."""
+        rows = self._rows(
+            "SELECT lot_id, source, source_event_id, reference_id, doses, balance_doses, reason, detail, consumed_at"
+            " FROM consumption_discrepancies WHERE location_id = %s ORDER BY consumed_at", (location_id,))
+        return [{"location_id": location_id, "lot_id": r[0], "source": r[1], "source_event_id": r[2],
+                 "reference_id": r[3], "doses": r[4], "balance_doses": r[5], "reason": r[6], "detail": r[7],
+                 "consumed_at": r[8].isoformat()} for r in rows]

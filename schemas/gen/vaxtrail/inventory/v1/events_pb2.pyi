@@ -462,3 +462,49 @@ class StockTransferredIn(_message.Message):
     beyond_use_date: str
     storage_unit_id: str
     def __init__(self, location_id: _Optional[str] = ..., lot_id: _Optional[str] = ..., presentation_id: _Optional[str] = ..., doses: _Optional[int] = ..., vials: _Optional[int] = ..., shipment_id: _Optional[str] = ..., from_location_id: _Optional[str] = ..., received_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., vvm_stage: _Optional[int] = ..., kind: _Optional[str] = ..., beyond_use_date: _Optional[str] = ..., storage_unit_id: _Optional[str] = ...) -> None: ...
+
+class StockConsumed(_message.Message):
+    __slots__ = ("location_id", "lot_id", "presentation_id", "doses", "vials", "source", "source_event_id", "reference_id", "consumed_at")
+    LOCATION_ID_FIELD_NUMBER: _ClassVar[int]
+    LOT_ID_FIELD_NUMBER: _ClassVar[int]
+    PRESENTATION_ID_FIELD_NUMBER: _ClassVar[int]
+    DOSES_FIELD_NUMBER: _ClassVar[int]
+    VIALS_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_EVENT_ID_FIELD_NUMBER: _ClassVar[int]
+    REFERENCE_ID_FIELD_NUMBER: _ClassVar[int]
+    CONSUMED_AT_FIELD_NUMBER: _ClassVar[int]
+    location_id: str
+    lot_id: str
+    presentation_id: str
+    doses: int
+    vials: int
+    source: str
+    source_event_id: str
+    reference_id: str
+    consumed_at: _timestamp_pb2.Timestamp
+    def __init__(self, location_id: _Optional[str] = ..., lot_id: _Optional[str] = ..., presentation_id: _Optional[str] = ..., doses: _Optional[int] = ..., vials: _Optional[int] = ..., source: _Optional[str] = ..., source_event_id: _Optional[str] = ..., reference_id: _Optional[str] = ..., consumed_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class ConsumptionDiscrepancyDetected(_message.Message):
+    __slots__ = ("location_id", "lot_id", "source", "source_event_id", "reference_id", "doses", "balance_doses", "reason", "detail", "consumed_at")
+    LOCATION_ID_FIELD_NUMBER: _ClassVar[int]
+    LOT_ID_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_EVENT_ID_FIELD_NUMBER: _ClassVar[int]
+    REFERENCE_ID_FIELD_NUMBER: _ClassVar[int]
+    DOSES_FIELD_NUMBER: _ClassVar[int]
+    BALANCE_DOSES_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    DETAIL_FIELD_NUMBER: _ClassVar[int]
+    CONSUMED_AT_FIELD_NUMBER: _ClassVar[int]
+    location_id: str
+    lot_id: str
+    source: str
+    source_event_id: str
+    reference_id: str
+    doses: int
+    balance_doses: int
+    reason: str
+    detail: str
+    consumed_at: _timestamp_pb2.Timestamp
+    def __init__(self, location_id: _Optional[str] = ..., lot_id: _Optional[str] = ..., source: _Optional[str] = ..., source_event_id: _Optional[str] = ..., reference_id: _Optional[str] = ..., doses: _Optional[int] = ..., balance_doses: _Optional[int] = ..., reason: _Optional[str] = ..., detail: _Optional[str] = ..., consumed_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
