@@ -18,7 +18,7 @@ def blueprints(runtime: ServiceRuntime):
     handlers = InventoryHandlers(runtime.repository, build_codec(), clock=lambda: datetime.now(UTC),
                                  producer=runtime.settings.producer,
                                  allocations=projections.AllocationLines(runtime.pool))
-    return [api.blueprint(handlers, projections.StockView(runtime.pool))]
+    return [api.blueprint(handlers, projections.StockView(runtime.pool), projections.CatalogueView(runtime.pool))]
 
 
 def all_projections(settings: Settings, codec):

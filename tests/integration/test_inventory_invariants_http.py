@@ -4,6 +4,8 @@ tests/unit/inventory (pure domain); docs/services/inventory.md maps each invaria
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 
 from .inventory_stack import (
@@ -11,6 +13,7 @@ from .inventory_stack import (
     bearer,
     day,
     event_count,
+    events_of,
     eventually,
     get,
     post,
@@ -230,3 +233,15 @@ def test_inv_14_thawed_vials_go_to_a_fridge_never_a_freezer(inventory, admin):
     thaw = {"location_id": "NAT-EPI", "lot_id": lot, "vials": 10, "thawed_at": day(1), "storage_unit_id": freezer}
     refused(inventory, "/v1/thaws", thaw, admin, "INV-14", "storage_unit_id")
     assert post(inventory, "/v1/thaws", thaw | {"storage_unit_id": fridge}, admin).status_code == 201
+
+
+def test_inv_37_two_concurrent_issues_cannot_both_take_the_last_doses(inventory, admin):
+    lot = stocked(inventory, admin, 1_000)
+    bodies = [dispatch(f"{lot}-{n}", lot, 700, 1) for n in range(2)]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        responses = list(pool.map(lambda body: post(inventory, "/v1/shipments", body, admin), bodies))
+    codes = sorted(r.status_code for r in responses)
+    assert codes in ([201, 409], [201, 422]), [r.text for r in responses]
+    loser = next(r for r in responses if r.status_code != 201).json()
+    assert loser["rule"] in ("INV-37", "INV-1")
+    assert sum(1 for n in range(2) if events_of(inventory, f"shipment:{lot}-{n}")) == 1

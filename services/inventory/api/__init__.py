@@ -14,13 +14,13 @@ from flask import Blueprint
 
 from services.inventory.api import coldchain, ledger, reads, reference
 from services.inventory.handlers import InventoryHandlers
-from services.inventory.projections import StockView
+from services.inventory.projections import CatalogueView, StockView
 
 
-def blueprint(handlers: InventoryHandlers, stock: StockView) -> Blueprint:
+def blueprint(handlers: InventoryHandlers, stock: StockView, catalogue: CatalogueView) -> Blueprint:
     bp = Blueprint("inventory", __name__, url_prefix="/v1")
     reference.register(bp, handlers)
     ledger.register(bp, handlers)
     coldchain.register(bp, handlers)
-    reads.register(bp, handlers, stock)
+    reads.register(bp, handlers, stock, catalogue)
     return bp

@@ -11,7 +11,7 @@ from eventkit.web.openapi import documented
 from services.inventory.api import models
 from services.inventory.api.common import READERS, now
 from services.inventory.handlers import InventoryHandlers
-from services.inventory.projections import StockView
+from services.inventory.projections import CatalogueView, StockView
 
 
 def query(model: type[BaseModel]):
@@ -19,13 +19,28 @@ def query(model: type[BaseModel]):
     return model.model_validate(request.args.to_dict())
 
 
-def register(bp: Blueprint, handlers: InventoryHandlers, view: StockView) -> None:
+def register(bp: Blueprint, handlers: InventoryHandlers, view: StockView, catalogue: CatalogueView) -> None:
     def scoped(location_id: str | None) -> None:
         principal = current_principal()
         if location_id is None:
             principal.require_scope(["national"], field="location_id")
         else:
             principal.require_scope(handlers.scope_path(location_id), field="location_id")
+
+    @bp.get("/locations")
+    @requires(*READERS)
+    @documented("The supply tree (read model of LocationRegistered)", tags=["reference"],
+                query=models.LocationsQuery, responses={200: models.LocationList}, errors=[422])
+    def list_locations():
+        q = query(models.LocationsQuery)
+        return jsonify({"items": catalogue.locations(q.kind, q.province_code, q.parent_id)})
+
+    @bp.get("/lots")
+    @requires(*READERS)
+    @documented("Registered lots with label and extended expiry (read model)", tags=["reference"],
+                query=models.LotsQuery, responses={200: models.LotList}, errors=[422])
+    def list_lots():
+        return jsonify({"items": catalogue.lots(query(models.LotsQuery).presentation_id)})
 
     @bp.get("/stock")
     @requires(*READERS)

@@ -21,6 +21,6 @@ from services.inventory.projections.coldchain import cold_chain
 from services.inventory.projections.consumption import consumption_projection
 from services.inventory.projections.shipments import shipments
 from services.inventory.projections.stock import stock_on_hand
-from services.inventory.projections.views import StockView
+from services.inventory.projections.views import CatalogueView, StockView
 
-__all__ = ["AllocationLines", "StockView", "allocations", "catalogue", "cold_chain", "consumption_projection", "shipments", "stock_on_hand"]
+__all__ = ["AllocationLines", "CatalogueView", "StockView", "allocations", "catalogue", "cold_chain", "consumption_projection", "shipments", "stock_on_hand"]

@@ -199,3 +199,35 @@ class StockView:
         return [{"location_id": location_id, "lot_id": r[0], "source": r[1], "source_event_id": r[2],
                  "reference_id": r[3], "doses": r[4], "balance_doses": r[5], "reason": r[6], "detail": r[7],
                  "consumed_at": r[8].isoformat()} for r in rows]
+
+
+class CatalogueView:
+    """Queries over the catalogue read model: the supply tree and the lots."""
+
+    def __init__(self, pool) -> None:
+        self._pool = pool
+
+    def locations(self, kind: str | None = None, province_code: str | None = None,
+                  parent_id: str | None = None) -> list[dict]:
+        with self._pool.connection() as conn:
+            rows = conn.execute(
+                "SELECT location_id, kind, name, parent_id, province_code, district_code, supplied_by,"
+                " storage_capabilities, active_from FROM locations"
+                " WHERE (%(kind)s::text IS NULL OR kind = %(kind)s)"
+                "   AND (%(province)s::text IS NULL OR province_code = %(province)s)"
+                "   AND (%(parent)s::text IS NULL OR parent_id = %(parent)s) ORDER BY location_id",
+                {"kind": kind, "province": province_code, "parent": parent_id}).fetchall()
+        return [{"location_id": r[0], "kind": r[1], "name": r[2], "parent_id": r[3], "province_code": r[4],
+                 "district_code": r[5], "supplied_by": list(r[6]), "storage_capabilities": list(r[7]),
+                 "active_from": r[8].isoformat()} for r in rows]
+
+    def lots(self, presentation_id: str | None = None) -> list[dict]:
+        with self._pool.connection() as conn:
+            rows = conn.execute(
+                "SELECT lot_id, lot_number, presentation_id, presentation_version, manufacture_date,"
+                " label_expiry_date, extended_expiry_date, funding_source FROM lots"
+                " WHERE (%(p)s::text IS NULL OR presentation_id = %(p)s) ORDER BY lot_id",
+                {"p": presentation_id}).fetchall()
+        return [{"lot_id": r[0], "lot_number": r[1], "presentation_id": r[2], "presentation_version": r[3],
+                 "manufacture_date": r[4].isoformat(), "label_expiry_date": r[5].isoformat(),
+                 "extended_expiry_date": r[6].isoformat() if r[6] else None, "funding_source": r[7]} for r in rows]

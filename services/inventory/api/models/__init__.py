@@ -1,0 +1,60 @@
+"""Pydantic models of the inventory API: request bodies (:mod:`.requests`), responses and queries
+(:mod:`.responses`); route modules use them as ``models.<Name>``."""
+
+from __future__ import annotations
+
+from services.inventory.api.models.requests import (
+    AdjustmentRequest,
+    AssessmentRequest,
+    CountLineModel,
+    CountRequest,
+    DeliveryLineModel,
+    DeliveryRequest,
+    DiscrepancyModel,
+    DispatchLineModel,
+    DispatchRequest,
+    ExcursionRequest,
+    ExpiryExtensionRequest,
+    LocationRequest,
+    LotAssessmentModel,
+    LotDecisionRequest,
+    LotRequest,
+    PresentationRequest,
+    ReceiptRequest,
+    ReversalRequest,
+    SeedRequest,
+    ShipmentClosure,
+    StorageRangeModel,
+    StorageUnitRequest,
+    ThawRequest,
+)
+from services.inventory.api.models.responses import (
+    CommandAccepted,
+    Discrepancy,
+    DiscrepancyList,
+    LocationList,
+    LocationQuery,
+    LocationsQuery,
+    LocationView,
+    LotList,
+    LotsQuery,
+    LotView,
+    NearExpiryList,
+    NearExpiryQuery,
+    NearExpiryRow,
+    PickingQuery,
+    ShipmentLineView,
+    ShipmentList,
+    ShipmentQuery,
+    ShipmentView,
+    StockCard,
+    StockCardLine,
+    StockCardQuery,
+    StockList,
+    StockQuery,
+    StockRow,
+    Wastage,
+    WastageQuery,
+)
+
+__all__ = ["AdjustmentRequest", "AssessmentRequest", "CommandAccepted", "CountLineModel", "CountRequest", "DeliveryLineModel", "DeliveryRequest", "Discrepancy", "DiscrepancyList", "DiscrepancyModel", "DispatchLineModel", "DispatchRequest", "ExcursionRequest", "ExpiryExtensionRequest", "LocationList", "LocationQuery", "LocationRequest", "LocationView", "LocationsQuery", "LotAssessmentModel", "LotDecisionRequest", "LotList", "LotRequest", "LotView", "LotsQuery", "NearExpiryList", "NearExpiryQuery", "NearExpiryRow", "PickingQuery", "PresentationRequest", "ReceiptRequest", "ReversalRequest", "SeedRequest", "ShipmentClosure", "ShipmentLineView", "ShipmentList", "ShipmentQuery", "ShipmentView", "StockCard", "StockCardLine", "StockCardQuery", "StockList", "StockQuery", "StockRow", "StorageRangeModel", "StorageUnitRequest", "ThawRequest", "Wastage", "WastageQuery"]
