@@ -22,12 +22,14 @@ from eventkit.store.base import AggregateChanges
 from eventkit.testing import InMemoryEventStore
 from vaxtrail.allocation.v1 import events_pb2 as allocation
 from vaxtrail.immunization.v1 import events_pb2 as immunization
+from vaxtrail_cli.main import main as cli_main
 
 from .inventory_stack import (
     assert_problem,
     bearer,
     day,
     event_count,
+    events_of,
     eventually,
     get,
     post,
@@ -99,7 +101,7 @@ def deliver_to_site(inventory, admin, lot: str, doses: int) -> None:
 
 
 def test_immunization_consumption_decrements_site_stock_and_flags_what_the_site_does_not_hold(inventory, admin,
-                                                                                                infra):
+                                                                                                infra, monkeypatch):
     lot = register_lot(inventory)
     deliver_to_site(inventory, admin, lot, 100)
     eventually(lambda: stock_at_site(inventory, admin, lot) == 100, what="100 doses at the site")
@@ -125,6 +127,18 @@ def test_immunization_consumption_decrements_site_stock_and_flags_what_the_site_
 
     wastage = get(inventory, "/v1/wastage", admin, location_id=SITE)
     assert wastage["doses_opened"] >= 10 and wastage["doses_administered"] >= 2
+
+    # Rebuilding the consumption projection replays the immunization topic: the appends are keyed by the
+    # immunization event ids (INV-34), so nothing is consumed twice.
+    appended = events_of(inventory, f"{SITE}/{lot}")
+    monkeypatch.setenv("DATABASE_URL", infra.server_url)
+    monkeypatch.setenv("INVENTORY_DATABASE_URL", inventory.database_url)
+    monkeypatch.setenv("KAFKA_BOOTSTRAP", infra.kafka_bootstrap)
+    assert cli_main(["rebuild", "inventory", "consumption"]) == 0
+    eventually(lambda: get(inventory, "/v1/wastage", admin, location_id=SITE)["doses_opened"] >= 10,
+               what="the replayed site usage")
+    assert events_of(inventory, f"{SITE}/{lot}") == appended
+    assert stock_at_site(inventory, admin, lot) == 90
 
 
 def test_a_dispatch_for_an_allocation_line_goes_to_its_province_within_the_released_doses(inventory, admin, infra):

@@ -26,6 +26,10 @@ from .kafka_helpers import read_topic, wait_for
 def inventory(infra, tmp_path_factory):
     service = start_inventory(infra, tmp_path_factory.mktemp("inventory"))
     seed(service)
+    unit = requests.post(service.url("/v1/storage-units"), headers=bearer(service, "national_admin", "national"),
+                         json={"storage_unit_id": "NAT-COLDROOM-2", "location_id": "NAT-EPI",
+                               "unit_type": "FRIDGE_2_8"}, timeout=10)
+    assert unit.status_code == 201, unit.text
     yield service
     stop_inventory(service, infra)
 
