@@ -245,3 +245,21 @@ def test_inv_37_two_concurrent_issues_cannot_both_take_the_last_doses(inventory,
     loser = next(r for r in responses if r.status_code != 201).json()
     assert loser["rule"] in ("INV-37", "INV-1")
     assert sum(1 for n in range(2) if events_of(inventory, f"shipment:{lot}-{n}")) == 1
+
+
+def test_inv_36_a_frozen_storage_extension_does_not_cover_thawed_vials(inventory, admin):
+    lot = register_lot(inventory, "LOT-PFZ", "PFIZER-COMIRNATY", 2, expires=3)       # label expiry d3
+    freezer, fridge = f"NAT-ULT-{lot[-6:]}", f"NAT-FRG-{lot[-6:]}"
+    for unit, kind in ((freezer, "ULTRA_COLD_MINUS_80"), (fridge, "FRIDGE_2_8")):
+        assert post(inventory, "/v1/storage-units", {"storage_unit_id": unit, "location_id": "NAT-EPI",
+                                                     "unit_type": kind}, admin).status_code == 201
+    body = receipt(lot, 600, presentation="PFIZER-COMIRNATY", per_vial=6) | {"storage_unit_id": freezer}
+    assert post(inventory, "/v1/receipts", body, admin).status_code == 201
+    thaw = {"location_id": "NAT-EPI", "lot_id": lot, "vials": 10, "thawed_at": day(1), "storage_unit_id": fridge}
+    assert post(inventory, "/v1/thaws", thaw, admin).status_code == 201
+    extension = {"new_expiry_date": day(100)[:10], "legal_basis": "MOH 3344/QD-BYT",
+                 "required_storage_condition": "FROZEN_ULTRA_COLD", "required_min_celsius": "-90",
+                 "required_max_celsius": "-60", "extended_at": day(2)}
+    assert post(inventory, f"/v1/lots/{lot}/expiry-extensions", extension, admin).status_code == 201
+    thawed_issue = dispatch(f"{lot}-A", lot, 60, 4) | {"to_location_id": "CDC-79"}
+    refused(inventory, "/v1/shipments", thawed_issue, admin, "INV-36", "lines[0].lot_id")

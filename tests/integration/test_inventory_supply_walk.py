@@ -39,6 +39,7 @@ from .inventory_stack import (
     start_inventory,
     stop_inventory,
 )
+from .kafka_helpers import read_topic
 
 SITE = "S-79-760-01"
 
@@ -91,7 +92,7 @@ class Walk:
                     {"received_at": day(offset, hour), "lines": [line]}, self.actors[actor])
 
 
-def test_a_lot_walks_from_national_receipt_to_a_site_and_balances_match_at_every_step(inventory, actors):
+def test_a_lot_walks_from_national_receipt_to_a_site_and_balances_match_at_every_step(inventory, actors, infra):
     walk = Walk(inventory, actors, register_lot(inventory))
     lot = walk.lot
 
@@ -165,6 +166,8 @@ def test_a_lot_walks_from_national_receipt_to_a_site_and_balances_match_at_every
     everywhere = ("NAT-EPI", "CDC-79", "DHC-760", SITE)
     eventually(lambda: all(r["status"] == "SUSPENDED" and r["usable_doses"] == 0
                            for loc in everywhere for r in walk.rows(loc)), what="the suspension everywhere")
+    published = [r for r in read_topic(infra.kafka_bootstrap, "vaxtrail.inventory.v1") if r.key == f"lot:{lot}".encode()]
+    assert b"vaxtrail.inventory.v1.LotSuspended" in [dict(r.headers)["ce_type"] for r in published]
     before = walk.rows("DHC-760", as_of=day(7, 23))
     assert (before[0]["status"], before[0]["usable_doses"]) == ("USABLE", 1_490)
 
