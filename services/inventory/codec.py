@@ -7,7 +7,7 @@ from services.inventory.domain import coldchain, ledger, lots, reference, shipme
 from vaxtrail.inventory.v1 import events_pb2
 
 EVENTS = (
-    reference.LocationRegistered, reference.PresentationDefined,
+    reference.LocationRegistered, reference.LocationDeactivated, reference.PresentationDefined,
     lots.LotRegistered, lots.LotExpiryExtended, lots.LotSuspended, lots.LotReleased, lots.LotRecalled,
     ledger.DoseReceived, ledger.StockIssued, ledger.StockTransferredIn, ledger.StockAdjusted,
     ledger.PhysicalCountRecorded, ledger.StockMovementReversed, ledger.VialsThawed,

@@ -4,6 +4,7 @@ tests/unit/inventory (pure domain); docs/services/inventory.md maps each invaria
 
 from __future__ import annotations
 
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -263,3 +264,24 @@ def test_inv_36_a_frozen_storage_extension_does_not_cover_thawed_vials(inventory
     assert post(inventory, f"/v1/lots/{lot}/expiry-extensions", extension, admin).status_code == 201
     thawed_issue = dispatch(f"{lot}-A", lot, 60, 4) | {"to_location_id": "CDC-79"}
     refused(inventory, "/v1/shipments", thawed_issue, admin, "INV-36", "lines[0].lot_id")
+
+
+def test_a_deactivated_location_takes_no_stock_after_its_last_day(inventory, admin):
+    store = f"REG-TEST-{uuid.uuid4().hex[:6].upper()}"
+    registered = post(inventory, "/v1/locations", {
+        "location_id": store, "kind": "REGIONAL_STORE", "name": "Kho tạm", "parent_id": "NAT-EPI",
+        "supplied_by": ["NAT-EPI"], "storage_capabilities": ["FRIDGE"], "active_from": day(-30)[:10]}, admin)
+    assert registered.status_code == 201, registered.text
+    closed = post(inventory, f"/v1/locations/{store}/deactivation",
+                  {"active_until": day(2)[:10], "reason": "merged into REG-SOUTH"}, admin)
+    assert closed.status_code == 201, closed.text
+    lot = stocked(inventory, admin)
+    refused(inventory, "/v1/shipments", dispatch(f"{lot}-A", lot, 100, 3, receiver=store), admin, "INV-4",
+            "to_location_id")
+    refused(inventory, "/v1/receipts", receipt(lot, 100, offset=3) | {"location_id": store}, admin, "INV-8",
+            "received_at")
+    assert post(inventory, "/v1/shipments", dispatch(f"{lot}-B", lot, 100, 1, receiver=store),
+                admin).status_code == 201  # before its last day
+    listed = eventually(lambda: [loc for loc in get(inventory, "/v1/locations", admin, kind="REGIONAL_STORE")["items"]
+                                 if loc["location_id"] == store and loc["active_until"]], what="the deactivation")
+    assert listed[0]["active_until"] == day(2)[:10]

@@ -56,6 +56,16 @@ def register(bp: Blueprint, handlers: InventoryHandlers) -> None:
                                              registered_at=now())
         return run(handlers.register_location, command, body, "locations")
 
+    @bp.post("/locations/<location_id>/deactivation")
+    @requires("national_admin")
+    @documented("Deactivate a location after its last day (LocationDeactivated; history stays)", tags=["reference"],
+                request=models.DeactivationRequest, responses={201: models.CommandAccepted}, errors=WRITE_ERRORS)
+    def deactivate_location(location_id: str):
+        body = parse_body(models.DeactivationRequest)
+        current_principal().require_scope(NATIONAL)
+        command = reference.DeactivateLocation(location_id, body.active_until, body.reason, now())
+        return run(handlers.deactivate_location, command, body, f"deactivation:{location_id}")
+
     @bp.post("/presentations")
     @requires("national_admin")
     @documented("Define a presentation version (PresentationDefined; units immutable per version, INV-35)",

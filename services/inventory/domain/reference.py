@@ -63,8 +63,26 @@ RegisterLocation = LocationRegistered
 
 
 @dataclass(frozen=True)
+class LocationDeactivated:
+    """A location stopped operating after ``active_until``; its history stays."""
+
+    location_id: str
+    active_until: date
+    reason: str
+    deactivated_at: datetime
+
+    @property
+    def occurred_at(self) -> datetime:
+        return self.deactivated_at
+
+
+DeactivateLocation = LocationDeactivated
+
+
+@dataclass(frozen=True)
 class Location:
     registered: LocationRegistered | None = None
+    active_until: date | None = None
 
     @classmethod
     def empty(cls) -> Location:
@@ -78,7 +96,24 @@ class Location:
 def evolve_location(state: Location, event: object) -> Location:
     if isinstance(event, LocationRegistered):
         return replace(state, registered=event)
+    if isinstance(event, LocationDeactivated):
+        return replace(state, active_until=event.active_until)
     raise TypeError(f"Location cannot apply {type(event).__name__}")
+
+
+def deactivate_location(state: Location, command: DeactivateLocation) -> list:
+    """No movement may be dated after ``active_until`` (INV-8) nor sent to the location (INV-4)."""
+    if state.registered is None:
+        raise DomainError(f"location {command.location_id!r} is not in the supply tree", field="location_id",
+                          rule="INV-4")
+    if state.active_until is not None:
+        raise DomainError(f"{command.location_id} was deactivated after {state.active_until}", field="location_id",
+                          rule="INV-4")
+    if command.active_until < state.registered.active_from:
+        raise DomainError("active_until is before the location went live", field="active_until", rule="INV-8")
+    if not command.reason:
+        raise DomainError("a deactivation needs a reason", field="reason", rule="INV-4")
+    return [command]
 
 
 def scope_path(location: LocationRegistered) -> list[str]:

@@ -9,7 +9,7 @@ doses at the receiver; a returned shipment adds them back at the sender; a lost 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import date, datetime
 
 from eventkit.errors import DomainError
 from services.inventory.domain.reference import CONDITION_NEEDS, LocationRegistered, PresentationDefined
@@ -162,8 +162,12 @@ def evolve_shipment(state: Shipment, event: object) -> Shipment:
 
 
 def check_route(sender: LocationRegistered, receiver: LocationRegistered, presentation: PresentationDefined,
-                *, thawed: bool) -> None:
-    """INV-4: an allowed edge of the supply tree; INV-14: the receiver can store the product as it is."""
+                *, thawed: bool, receiver_active_until: date | None = None, at: datetime | None = None) -> None:
+    """INV-4: an allowed edge of the supply tree to an operating location; INV-14: the receiver can store the
+    product as it is."""
+    if receiver_active_until is not None and at is not None and at.date() > receiver_active_until:
+        raise DomainError(f"{receiver.location_id} stopped operating after {receiver_active_until}",
+                          field="to_location_id", rule="INV-4")
     if sender.location_id not in receiver.supplied_by:
         raise DomainError(f"{sender.location_id} does not supply {receiver.location_id} (allowed: "
                           f"{', '.join(receiver.supplied_by) or 'none'})", field="to_location_id", rule="INV-4")

@@ -144,6 +144,8 @@ class StockContext:
     now: datetime
     storage_unit: StorageUnit | None = None
     """The unit the stock item sits in, when it records one (INV-13)."""
+    location_active_until: date | None = None
+    """Set when the location was deactivated: nothing is dated after it (INV-8)."""
 
     def extension_applies(self, state: StockItem | None) -> bool:
         """INV-36: an extension conditional on frozen storage does not cover stock that was thawed."""
@@ -184,12 +186,16 @@ def check_whole_vials(doses: int, vials: int | None, presentation: PresentationD
 
 
 def check_business_time(state: StockItem, at: datetime, ctx: StockContext, field_name: str) -> None:
-    """INV-8: not in the future, not before the location went live or the lot was made, not before a count."""
+    """INV-8: not in the future, not outside the location's active period, not before the lot was made or the
+    latest count."""
     if at > ctx.now:
         raise DomainError(f"{field_name} is in the future", field=field_name, rule="INV-8")
     if at.date() < ctx.location.active_from:
         raise DomainError(f"{ctx.location.location_id} went live on {ctx.location.active_from}", field=field_name,
                           rule="INV-8")
+    if ctx.location_active_until is not None and at.date() > ctx.location_active_until:
+        raise DomainError(f"{ctx.location.location_id} stopped operating after {ctx.location_active_until}",
+                          field=field_name, rule="INV-8")
     assert ctx.lot.registered is not None
     if at.date() < ctx.lot.registered.manufacture_date:
         raise DomainError(f"lot {ctx.lot.registered.lot_id} was made on {ctx.lot.registered.manufacture_date}",

@@ -63,11 +63,14 @@ class HandlerBase:
             state, version = ledger.evolve(state, event, str(stored.event_id)), stored.aggregate_version
         return state, version
 
-    def location(self, location_id: str, field: str = "location_id") -> reference.LocationRegistered:
+    def location_state(self, location_id: str, field: str = "location_id") -> reference.Location:
         state, _ = self.load(LOCATION, reference.location_aggregate_id(location_id))
         if state.registered is None:
             raise DomainError(f"location {location_id!r} is not in the supply tree", field=field, rule="INV-4")
-        return state.registered
+        return state
+
+    def location(self, location_id: str, field: str = "location_id") -> reference.LocationRegistered:
+        return self.location_state(location_id, field).registered
 
     def scope_path(self, location_id: str, field: str = "location_id") -> list[str]:
         return reference.scope_path(self.location(location_id, field))
@@ -89,13 +92,15 @@ class HandlerBase:
 
     def stock_context(self, location_id: str, lot_id: str, *, location_field: str = "location_id",
                       lot_field: str = "lot_id", storage_unit_id: str = "") -> ledger.StockContext:
-        location = self.location(location_id, location_field)
+        location_state = self.location_state(location_id, location_field)
+        location = location_state.registered
         lot = self.lot(lot_id, lot_field)
         assert lot.registered is not None
         presentation = self.presentation_version(lot.registered.presentation_id, lot.registered.presentation_version)
         if presentation is None:
             raise DomainError(f"lot {lot_id} names an undefined presentation version", field=lot_field, rule="INV-6")
-        return ledger.StockContext(location, lot, presentation, self._clock(), self.storage_unit(storage_unit_id))
+        return ledger.StockContext(location, lot, presentation, self._clock(), self.storage_unit(storage_unit_id),
+                                   location_state.active_until)
 
     def allocation_line(self, plan_id: str, line_id: str) -> shipments.AllocationLine | None:
         row = self._allocations.line(plan_id, line_id) if self._allocations is not None and line_id else None

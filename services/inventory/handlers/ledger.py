@@ -73,7 +73,8 @@ class LedgerHandlers(HandlerBase):
             return earlier
         shipments.check_dispatch_lines(command)
         sender = self.location(command.from_location_id, "from_location_id")
-        receiver = self.location(command.to_location_id, "to_location_id")
+        receiver_state = self.location_state(command.to_location_id, "to_location_id")
+        receiver = receiver_state.registered
         shipment, shipment_version = self.shipment(command.shipment_id)
         changes, issued, presentation = [], [], None
         for index, line in enumerate(command.lines):
@@ -84,7 +85,8 @@ class LedgerHandlers(HandlerBase):
                 presentation = ctx.presentation
             elif ctx.presentation.presentation_id != presentation.presentation_id:
                 raise DomainError("a shipment carries one presentation", field=f"lines[{index}].lot_id", rule="INV-6")
-            shipments.check_route(sender, receiver, presentation, thawed=state.thawed)
+            shipments.check_route(sender, receiver, presentation, thawed=state.thawed,
+                                  receiver_active_until=receiver_state.active_until, at=command.dispatched_at)
             try:
                 event = ledger.issue(state, ctx, doses=line.doses, vials=line.vials, shipment_id=command.shipment_id,
                                      to_location_id=receiver.location_id, at=command.dispatched_at)

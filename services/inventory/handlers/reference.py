@@ -16,6 +16,11 @@ class ReferenceHandlers(HandlerBase):
                             lambda state: reference.register_location(state, command, known=self._known(command)),
                             context, request_hash)
 
+    def deactivate_location(self, command: reference.DeactivateLocation, context: CommandContext,
+                            request_hash: str) -> AppendResult:
+        return self._single(LOCATION, reference.location_aggregate_id(command.location_id),
+                            lambda state: reference.deactivate_location(state, command), context, request_hash)
+
     def define_presentation(self, command: reference.DefinePresentation, context: CommandContext,
                             request_hash: str) -> AppendResult:
         return self._single(PRESENTATION, reference.presentation_aggregate_id(command.presentation_id),

@@ -19,6 +19,10 @@ def location_registered(conn, event, e: reference.LocationRegistered) -> None:
     )
 
 
+def location_deactivated(conn, event, e: reference.LocationDeactivated) -> None:
+    conn.execute("UPDATE locations SET active_until = %s WHERE location_id = %s", (e.active_until, e.location_id))
+
+
 def presentation_defined(conn, event, e: reference.PresentationDefined) -> None:
     conn.execute(
         "INSERT INTO presentations (presentation_id, version, brand, manufacturer, doses_per_vial, storage, has_vvm)"
@@ -57,6 +61,7 @@ def _decision(status: str):
 
 HANDLERS = {
     T + "LocationRegistered": location_registered,
+    T + "LocationDeactivated": location_deactivated,
     T + "PresentationDefined": presentation_defined,
     T + "LotRegistered": lot_registered,
     T + "LotExpiryExtended": lot_expiry_extended,

@@ -212,14 +212,14 @@ class CatalogueView:
         with self._pool.connection() as conn:
             rows = conn.execute(
                 "SELECT location_id, kind, name, parent_id, province_code, district_code, supplied_by,"
-                " storage_capabilities, active_from FROM locations"
+                " storage_capabilities, active_from, active_until FROM locations"
                 " WHERE (%(kind)s::text IS NULL OR kind = %(kind)s)"
                 "   AND (%(province)s::text IS NULL OR province_code = %(province)s)"
                 "   AND (%(parent)s::text IS NULL OR parent_id = %(parent)s) ORDER BY location_id",
                 {"kind": kind, "province": province_code, "parent": parent_id}).fetchall()
         return [{"location_id": r[0], "kind": r[1], "name": r[2], "parent_id": r[3], "province_code": r[4],
                  "district_code": r[5], "supplied_by": list(r[6]), "storage_capabilities": list(r[7]),
-                 "active_from": r[8].isoformat()} for r in rows]
+                 "active_from": r[8].isoformat(), "active_until": r[9].isoformat() if r[9] else None} for r in rows]
 
     def lots(self, presentation_id: str | None = None) -> list[dict]:
         with self._pool.connection() as conn:

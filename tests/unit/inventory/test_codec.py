@@ -6,13 +6,14 @@ from datetime import date
 from decimal import Decimal
 
 from services.inventory.codec import build_codec, inventory_event_types
-from services.inventory.domain import coldchain, ledger, lots, shipments
+from services.inventory.domain import coldchain, ledger, lots, reference, shipments
 from vaxtrail.inventory.v1 import events_pb2
 
 from .builders import AZ, PFIZER, SITE_760, at, issued, lot, received
 
 EXAMPLES = [
     SITE_760, AZ, PFIZER, lot().registered,
+    reference.LocationDeactivated("S-79-760-01", date(2021, 12, 31), "merged into S-79-760-02", at(20)),
     lots.LotExpiryExtended("ABV5300", date(2021, 6, 30), date(2021, 9, 30), "MOH 3344", "REFRIGERATED", at(1), "2", "8"),
     lots.LotSuspended("ABV5300", "NATIONAL", "", "signal", "MOH", "D-1", at(2)),
     lots.LotReleased("ABV5300", "PROVINCE", "79", "cleared", "DOH", "D-2", at(3)),

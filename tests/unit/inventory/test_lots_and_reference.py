@@ -9,10 +9,10 @@ import pytest
 
 from eventkit.errors import DomainError, DuplicateEntity
 from eventkit.testing import Scenario
-from services.inventory.domain import lots, reference
+from services.inventory.domain import ledger, lots, reference, shipments
 from services.inventory.seed import SeedDocument
 
-from .builders import AZ, CDC_79, NATIONAL, NOW, SITE_760, lot
+from .builders import AZ, CDC_79, DHC_760, NATIONAL, NOW, SITE_760, at, context, lot, receipt
 
 SUSPEND = lots.ChangeLotStatus("suspend", "ABV5300", "NATIONAL", "", "thrombosis signal", "MOH", "MOH-2021-0308", NOW)
 
@@ -133,3 +133,24 @@ def test_the_seed_holds_all_63_provinces_and_the_seven_2021_vaccines():
     brands = {p.brand for p in document.presentations(NOW)}
     assert {"Vaxzevria", "Comirnaty", "Spikevax", "Vero Cell", "CoronaVac", "Jcovden"} <= brands
     assert any(p.components == ("II",) for p in document.presentations(NOW))  # Sputnik V component II
+
+
+def test_a_deactivated_location_takes_no_movement_after_its_last_day():
+    closing = reference.LocationDeactivated("NAT-EPI", date(2021, 8, 14), "moved to the new warehouse", NOW)
+    assert reference.deactivate_location(reference.evolve_location(reference.Location.empty(), NATIONAL),
+                                         closing) == [closing]
+    with pytest.raises(DomainError) as twice:
+        state = reference.evolve_location(reference.evolve_location(reference.Location.empty(), NATIONAL), closing)
+        reference.deactivate_location(state, closing)
+    assert twice.value.rule == "INV-4"
+    ctx = replace(context(), location_active_until=date(2021, 8, 14))
+    with pytest.raises(DomainError) as late:
+        ledger.receive_doses(ledger.StockItem.empty(), receipt(when=at(15)), ctx)
+    assert (late.value.rule, late.value.field) == ("INV-8", "received_at")
+
+
+def test_rejects_shipping_to_a_location_after_it_stopped_operating_under_inv_4():
+    with pytest.raises(DomainError) as refused:
+        shipments.check_route(DHC_760, SITE_760, AZ, thawed=False, receiver_active_until=date(2021, 8, 14),
+                              at=at(15))
+    assert (refused.value.rule, refused.value.field) == ("INV-4", "to_location_id")

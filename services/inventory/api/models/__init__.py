@@ -8,6 +8,7 @@ from services.inventory.api.models.requests import (
     AssessmentRequest,
     CountLineModel,
     CountRequest,
+    DeactivationRequest,
     DeliveryLineModel,
     DeliveryRequest,
     DiscrepancyModel,
@@ -57,4 +58,4 @@ from services.inventory.api.models.responses import (
     WastageQuery,
 )
 
-__all__ = ["AdjustmentRequest", "AssessmentRequest", "CommandAccepted", "CountLineModel", "CountRequest", "DeliveryLineModel", "DeliveryRequest", "Discrepancy", "DiscrepancyList", "DiscrepancyModel", "DispatchLineModel", "DispatchRequest", "ExcursionRequest", "ExpiryExtensionRequest", "LocationList", "LocationQuery", "LocationRequest", "LocationView", "LocationsQuery", "LotAssessmentModel", "LotDecisionRequest", "LotList", "LotRequest", "LotView", "LotsQuery", "NearExpiryList", "NearExpiryQuery", "NearExpiryRow", "PickingQuery", "PresentationRequest", "ReceiptRequest", "ReversalRequest", "SeedRequest", "ShipmentClosure", "ShipmentLineView", "ShipmentList", "ShipmentQuery", "ShipmentView", "StockCard", "StockCardLine", "StockCardQuery", "StockList", "StockQuery", "StockRow", "StorageRangeModel", "StorageUnitRequest", "ThawRequest", "Wastage", "WastageQuery"]
+__all__ = ["AdjustmentRequest", "AssessmentRequest", "CommandAccepted", "CountLineModel", "CountRequest", "DeactivationRequest", "DeliveryLineModel", "DeliveryRequest", "Discrepancy", "DiscrepancyList", "DiscrepancyModel", "DispatchLineModel", "DispatchRequest", "ExcursionRequest", "ExpiryExtensionRequest", "LocationList", "LocationQuery", "LocationRequest", "LocationView", "LocationsQuery", "LotAssessmentModel", "LotDecisionRequest", "LotList", "LotRequest", "LotView", "LotsQuery", "NearExpiryList", "NearExpiryQuery", "NearExpiryRow", "PickingQuery", "PresentationRequest", "ReceiptRequest", "ReversalRequest", "SeedRequest", "ShipmentClosure", "ShipmentLineView", "ShipmentList", "ShipmentQuery", "ShipmentView", "StockCard", "StockCardLine", "StockCardQuery", "StockList", "StockQuery", "StockRow", "StorageRangeModel", "StorageUnitRequest", "ThawRequest", "Wastage", "WastageQuery"]

@@ -33,6 +33,11 @@ class LocationRequest(Strict):
     special_unit_type: Literal["", "ARMY", "POLICE", "HOSPITAL", "INSTITUTE", "OTHER"] = ""
 
 
+class DeactivationRequest(Strict):
+    active_until: date = Field(description="the last day the location operates")
+    reason: str = Field(min_length=1, max_length=500)
+
+
 class StorageRangeModel(Strict):
     condition: Literal["FROZEN_ULTRA_COLD", "FROZEN", "REFRIGERATED", "ROOM"]
     min_celsius: Decimal

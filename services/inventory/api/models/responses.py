@@ -181,6 +181,7 @@ class LocationView(Lazy):
     supplied_by: list[str]
     storage_capabilities: list[str]
     active_from: str
+    active_until: str | None = Field(description="set once deactivated: no movement after this day")
 
 
 class LocationList(Lazy):

@@ -406,14 +406,16 @@ class LocationRegistered(_message.Message):
     def __init__(self, location_id: _Optional[str] = ..., kind: _Optional[str] = ..., name: _Optional[str] = ..., parent_id: _Optional[str] = ..., province_code: _Optional[str] = ..., district_code: _Optional[str] = ..., commune_code: _Optional[str] = ..., supplied_by: _Optional[_Iterable[str]] = ..., storage_capabilities: _Optional[_Iterable[str]] = ..., hospital_capable: _Optional[bool] = ..., injection_tables: _Optional[int] = ..., active_from: _Optional[str] = ..., special_unit_type: _Optional[str] = ..., registered_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class LocationDeactivated(_message.Message):
-    __slots__ = ("location_id", "active_until", "reason")
+    __slots__ = ("location_id", "active_until", "reason", "deactivated_at")
     LOCATION_ID_FIELD_NUMBER: _ClassVar[int]
     ACTIVE_UNTIL_FIELD_NUMBER: _ClassVar[int]
     REASON_FIELD_NUMBER: _ClassVar[int]
+    DEACTIVATED_AT_FIELD_NUMBER: _ClassVar[int]
     location_id: str
     active_until: str
     reason: str
-    def __init__(self, location_id: _Optional[str] = ..., active_until: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...
+    deactivated_at: _timestamp_pb2.Timestamp
+    def __init__(self, location_id: _Optional[str] = ..., active_until: _Optional[str] = ..., reason: _Optional[str] = ..., deactivated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class StockIssued(_message.Message):
     __slots__ = ("location_id", "lot_id", "presentation_id", "doses", "vials", "shipment_id", "to_location_id", "issued_at")
