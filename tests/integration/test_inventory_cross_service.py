@@ -128,6 +128,11 @@ def test_immunization_consumption_decrements_site_stock_and_flags_what_the_site_
     wastage = get(inventory, "/v1/wastage", admin, location_id=SITE)
     assert wastage["doses_opened"] >= 10 and wastage["doses_administered"] >= 2
 
+    # The opened vial (5 days ago) is the site's trailing 7-day burn: 10/7 doses a day, 90 left = 63 days.
+    [near] = [r for r in get(inventory, "/v1/near-expiry", admin, location_id=SITE, days=500)["items"]
+              if r["lot_id"] == lot]
+    assert (near["daily_burn_rate"], near["days_of_supply"]) == (1.43, 63.0)
+
     # Rebuilding the consumption projection replays the immunization topic: the appends are keyed by the
     # immunization event ids (INV-34), so nothing is consumed twice.
     appended = events_of(inventory, f"{SITE}/{lot}")

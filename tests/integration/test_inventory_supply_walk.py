@@ -179,7 +179,7 @@ def test_a_lot_walks_from_national_receipt_to_a_site_and_balances_match_at_every
     walk.expect({"NAT-EPI": 6_000, "CDC-79": 1_900, "DHC-760": 1_490, SITE: 480}, "unchanged balances")
 
 
-def test_picking_suggests_usable_lots_earliest_expiry_first(inventory, actors):
+def test_picking_suggests_usable_lots_earliest_expiry_first_and_near_expiry_lists_the_soonest(inventory, actors):
     later = register_lot(inventory, expires=300)
     sooner = register_lot(inventory, expires=200)
     for lot in (later, sooner):
@@ -194,6 +194,11 @@ def test_picking_suggests_usable_lots_earliest_expiry_first(inventory, actors):
         return [r["lot_id"] for r in items if r["lot_id"] in (later, sooner)]
 
     assert eventually(lambda: suggested() if len(suggested()) == 2 else None, what="both lots") == [sooner, later]
+
+    expiring = get(inventory, "/v1/near-expiry", actors["national"], location_id="NAT-EPI", days=250)["items"]
+    mine = {r["lot_id"]: r for r in expiring if r["lot_id"] in (later, sooner)}
+    assert list(mine) == [sooner]  # expires within 250 days; the other lot does not
+    assert (mine[sooner]["doses"], mine[sooner]["daily_burn_rate"], mine[sooner]["doses_at_risk"]) == (100, 0, 100)
 
 
 def test_a_reader_outside_the_scope_is_refused(inventory):
