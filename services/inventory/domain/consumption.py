@@ -4,7 +4,9 @@ An opened vial takes all its doses out of the site's unopened stock of that lot;
 vial opening takes one dose. Consumption the books cannot cover - an unknown site or lot, no or too little
 stock at that time (on the whole timeline, INV-1), a vial size that is not the presentation's, a date
 before the last physical count - is never applied silently: it becomes a
-``ConsumptionDiscrepancyDetected`` for reconciliation and the balance is left as it is.
+``ConsumptionDiscrepancyDetected`` for reconciliation and the balance is left as it is. Consumption of a lot
+that was suspended, recalled (at that time, in the site's scope) or past its effective expiry is applied -
+the doses did leave the stock - and flagged too (``stock_decremented``; INV-10 / INV-11 detected).
 """
 
 from __future__ import annotations
@@ -50,12 +52,29 @@ def consume(state: ledger.StockItem, report: ReportedConsumption, ctx: ledger.St
     except DomainError as error:
         reason = "NO_STOCK" if state.balance_at(report.at) <= 0 else "INSUFFICIENT_STOCK"
         return [_discrepancy(state, report, reason, error.detail)]
-    return [ledger.StockConsumed(report.site_id, report.lot_id, ctx.presentation.presentation_id, report.doses, vials,
-                                 report.source, report.source_event_id, report.reference_id, report.at)]
+    consumed = ledger.StockConsumed(report.site_id, report.lot_id, ctx.presentation.presentation_id, report.doses,
+                                    vials, report.source, report.source_event_id, report.reference_id, report.at)
+    unusable = _unusable(state, report, ctx)
+    if unusable:
+        # The doses physically left the stock, so the books follow; the use itself is flagged (INV-10, INV-11).
+        return [consumed, _discrepancy(state, report, unusable[0], unusable[1], decremented=True)]
+    return [consumed]
 
 
-def _discrepancy(state: ledger.StockItem, report: ReportedConsumption, reason: str,
-                 detail: str) -> ledger.ConsumptionDiscrepancyDetected:
+def _unusable(state: ledger.StockItem, report: ReportedConsumption,
+              ctx: ledger.StockContext) -> tuple[str, str] | None:
+    """Why the lot was not usable at the site at the time of the consumption, if it was not."""
+    blocked = ctx.lot.blocked_at(ctx.location, report.at)
+    if blocked:
+        return f"LOT_{blocked}", f"lot {report.lot_id} was {blocked} at {report.site_id} on {report.at.isoformat()}"
+    expiry = ctx.effective_expiry(state)
+    if report.at.date() > expiry:
+        return "LOT_EXPIRED", f"lot {report.lot_id} expired on {expiry} (effective expiry)"
+    return None
+
+
+def _discrepancy(state: ledger.StockItem, report: ReportedConsumption, reason: str, detail: str, *,
+                 decremented: bool = False) -> ledger.ConsumptionDiscrepancyDetected:
     return ledger.ConsumptionDiscrepancyDetected(report.site_id, report.lot_id, report.source, report.source_event_id,
                                                  report.reference_id, report.doses, state.balance_at(report.at),
-                                                 reason, detail, report.at)
+                                                 reason, detail, report.at, decremented)

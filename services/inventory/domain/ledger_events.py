@@ -164,7 +164,7 @@ class StockConsumed:
 
 @dataclass(frozen=True)
 class ConsumptionDiscrepancyDetected:
-    """Reported consumption the site's books cannot cover; the balance is left unchanged."""
+    """Reported consumption the site's books cannot cover (balance unchanged), or of a blocked / expired lot."""
 
     location_id: str
     lot_id: str
@@ -176,6 +176,8 @@ class ConsumptionDiscrepancyDetected:
     reason: str
     detail: str
     consumed_at: datetime
+    stock_decremented: bool = False
+    """True for a lot used while blocked or expired: the doses left the stock, the use is flagged."""
 
     @property
     def occurred_at(self) -> datetime:

@@ -119,7 +119,9 @@ class Lot:
     registered: LotRegistered | None = None
     extension: LotExpiryExtended | None = None
     statuses: dict[tuple[str, str], str] = field(default_factory=dict)
-    """(scope, scope_id) -> state; absent means RELEASED."""
+    """(scope, scope_id) -> current state; absent means RELEASED."""
+    decisions: tuple[tuple[tuple[str, str], str, datetime], ...] = ()
+    """Every decision as ((scope, scope_id), state, decided_at), to tell the state at a past time."""
 
     @classmethod
     def empty(cls) -> Lot:
@@ -132,10 +134,15 @@ class Lot:
     def status(self, scope: str = "NATIONAL", scope_id: str = "") -> str:
         return self.statuses.get((scope, scope_id), RELEASED)
 
-    def blocked_at(self, location: LocationRegistered) -> str | None:
-        """The blocking state (SUSPENDED / RECALLED) that applies at ``location``, or None."""
+    def status_at(self, key: tuple[str, str], at: datetime) -> str:
+        """The state in one scope as decided up to ``at`` (business time)."""
+        decided = [(when, state) for scope, state, when in self.decisions if scope == key and when <= at]
+        return max(decided, key=lambda d: d[0])[1] if decided else RELEASED
+
+    def blocked_at(self, location: LocationRegistered, at: datetime | None = None) -> str | None:
+        """The blocking state (SUSPENDED / RECALLED) that applies at ``location`` now (or at ``at``), or None."""
         for key in (("NATIONAL", ""), ("PROVINCE", location.province_code), ("SITE", location.location_id)):
-            state = self.statuses.get(key, RELEASED)
+            state = self.statuses.get(key, RELEASED) if at is None else self.status_at(key, at)
             if state != RELEASED:
                 return state
         return None
@@ -157,7 +164,9 @@ def evolve_lot(state: Lot, event: object) -> Lot:
     if isinstance(event, LotExpiryExtended):
         return replace(state, extension=event)
     if type(event) in _TRANSITIONS:
-        return replace(state, statuses={**state.statuses, (event.scope, event.scope_id): _TRANSITIONS[type(event)]})
+        key, new = (event.scope, event.scope_id), _TRANSITIONS[type(event)]
+        return replace(state, statuses={**state.statuses, key: new},
+                       decisions=(*state.decisions, (key, new, event.decided_at)))
     raise TypeError(f"Lot cannot apply {type(event).__name__}")
 
 

@@ -94,10 +94,10 @@ def stock_consumed(conn, event, e: ledger.StockConsumed) -> None:
 def discrepancy_detected(conn, event, e: ledger.ConsumptionDiscrepancyDetected) -> None:
     conn.execute(
         "INSERT INTO consumption_discrepancies (event_id, location_id, lot_id, source, source_event_id, reference_id,"
-        " doses, balance_doses, reason, detail, consumed_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
-        " ON CONFLICT DO NOTHING",
+        " doses, balance_doses, reason, detail, consumed_at, stock_decremented)"
+        " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING",
         (event.event_id, e.location_id, e.lot_id, e.source, e.source_event_id, e.reference_id, e.doses,
-         e.balance_doses, e.reason, e.detail, e.consumed_at))
+         e.balance_doses, e.reason, e.detail, e.consumed_at, e.stock_decremented))
 
 
 HANDLERS = {

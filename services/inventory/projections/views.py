@@ -194,11 +194,11 @@ class StockView:
     def discrepancies(self, location_id: str) -> list[dict]:
         """Consumption reported by immunization that the site's books could not cover (for reconciliation)."""
         rows = self._rows(
-            "SELECT lot_id, source, source_event_id, reference_id, doses, balance_doses, reason, detail, consumed_at"
-            " FROM consumption_discrepancies WHERE location_id = %s ORDER BY consumed_at", (location_id,))
+            "SELECT lot_id, source, source_event_id, reference_id, doses, balance_doses, reason, detail, consumed_at,"
+            " stock_decremented FROM consumption_discrepancies WHERE location_id = %s ORDER BY consumed_at", (location_id,))
         return [{"location_id": location_id, "lot_id": r[0], "source": r[1], "source_event_id": r[2],
                  "reference_id": r[3], "doses": r[4], "balance_doses": r[5], "reason": r[6], "detail": r[7],
-                 "consumed_at": r[8].isoformat()} for r in rows]
+                 "consumed_at": r[8].isoformat(), "stock_decremented": r[9]} for r in rows]
 
 
 class CatalogueView:

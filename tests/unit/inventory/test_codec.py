@@ -37,6 +37,8 @@ EXAMPLES = [
     ledger.StockConsumed("S-79-760-01", "ABV5300", "AZ-VAXZEVRIA-10", 10, 1, "VIAL_OPENED", "evt-1", "VIAL-1", at(15)),
     ledger.ConsumptionDiscrepancyDetected("S-79-760-01", "ABV5300", "DOSE_ADMINISTERED", "evt-2", "DOSE-9", 1, 0,
                                           "NO_STOCK", "no stock", at(15)),
+    ledger.ConsumptionDiscrepancyDetected("S-79-760-01", "ABV5300", "VIAL_OPENED", "evt-3", "VIAL-2", 10, 90,
+                                          "LOT_RECALLED", "recalled", at(16), True),
     coldchain.StorageUnitRegistered("NAT-FRIDGE-1", "NAT-EPI", "FRIDGE_2_8", "LOG-1", at(1)),
     coldchain.TemperatureExcursionDetected("EXC-1", "NAT-FRIDGE-1", Decimal("7.5"), Decimal("46.0"), at(14),
                                            "HEAT_45C_1H", "LOG-1", None),

@@ -4,13 +4,14 @@ and shipments against allocation lines (recipient INV-17, release INV-16, quanti
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 
 import pytest
 
 from eventkit.errors import DomainError
-from services.inventory.domain import consumption, ledger, shipments
+from services.inventory.domain import consumption, ledger, lots, shipments
 
-from .builders import CDC_79, DHC_760, SITE_760, at, context, item, received
+from .builders import CDC_79, DHC_760, SITE_760, at, context, item, lot, received
 
 
 def site_stock(doses: int = 100) -> ledger.StockItem:
@@ -58,6 +59,25 @@ def test_unknown_sites_and_lots_are_discrepancies(missing):
 def test_a_vial_of_the_wrong_size_is_a_discrepancy():
     [event] = consumption.consume(site_stock(), report(6), context(SITE_760))
     assert event.reason == "WRONG_VIAL_SIZE"
+
+
+def test_a_vial_of_a_lot_suspended_before_the_opening_is_consumed_and_flagged_under_inv_11():
+    suspended = lots.evolve_lot(lot(), lots.LotSuspended("ABV5300", "NATIONAL", "", "review", "MOH", "D-1", at(14)))
+    consumed, flagged = consumption.consume(site_stock(), report(), context(SITE_760, suspended))
+    assert consumed.doses == 10
+    assert (flagged.reason, flagged.stock_decremented) == ("LOT_SUSPENDED", True)
+
+
+def test_a_vial_opened_before_the_suspension_is_not_flagged():
+    suspended = lots.evolve_lot(lot(), lots.LotSuspended("ABV5300", "NATIONAL", "", "review", "MOH", "D-1", at(16)))
+    assert [type(e) for e in consumption.consume(site_stock(), report(), context(SITE_760, suspended))] == [
+        ledger.StockConsumed]
+
+
+def test_a_vial_of_an_expired_lot_is_consumed_and_flagged_under_inv_10():
+    expired = context(SITE_760, lot(expires=date(2021, 8, 14)))
+    consumed, flagged = consumption.consume(site_stock(), report(), expired)
+    assert (flagged.reason, flagged.stock_decremented, consumed.doses) == ("LOT_EXPIRED", True, 10)
 
 
 # -- allocation lines -----------------------------------------------------------------------------------

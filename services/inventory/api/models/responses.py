@@ -121,6 +121,7 @@ class Discrepancy(Lazy):
     reason: str
     detail: str
     consumed_at: str
+    stock_decremented: bool = Field(description="true when a blocked or expired lot was used (applied, flagged)")
 
 
 class DiscrepancyList(Lazy):

@@ -488,7 +488,7 @@ class StockConsumed(_message.Message):
     def __init__(self, location_id: _Optional[str] = ..., lot_id: _Optional[str] = ..., presentation_id: _Optional[str] = ..., doses: _Optional[int] = ..., vials: _Optional[int] = ..., source: _Optional[str] = ..., source_event_id: _Optional[str] = ..., reference_id: _Optional[str] = ..., consumed_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class ConsumptionDiscrepancyDetected(_message.Message):
-    __slots__ = ("location_id", "lot_id", "source", "source_event_id", "reference_id", "doses", "balance_doses", "reason", "detail", "consumed_at")
+    __slots__ = ("location_id", "lot_id", "source", "source_event_id", "reference_id", "doses", "balance_doses", "reason", "detail", "consumed_at", "stock_decremented")
     LOCATION_ID_FIELD_NUMBER: _ClassVar[int]
     LOT_ID_FIELD_NUMBER: _ClassVar[int]
     SOURCE_FIELD_NUMBER: _ClassVar[int]
@@ -499,6 +499,7 @@ class ConsumptionDiscrepancyDetected(_message.Message):
     REASON_FIELD_NUMBER: _ClassVar[int]
     DETAIL_FIELD_NUMBER: _ClassVar[int]
     CONSUMED_AT_FIELD_NUMBER: _ClassVar[int]
+    STOCK_DECREMENTED_FIELD_NUMBER: _ClassVar[int]
     location_id: str
     lot_id: str
     source: str
@@ -509,4 +510,5 @@ class ConsumptionDiscrepancyDetected(_message.Message):
     reason: str
     detail: str
     consumed_at: _timestamp_pb2.Timestamp
-    def __init__(self, location_id: _Optional[str] = ..., lot_id: _Optional[str] = ..., source: _Optional[str] = ..., source_event_id: _Optional[str] = ..., reference_id: _Optional[str] = ..., doses: _Optional[int] = ..., balance_doses: _Optional[int] = ..., reason: _Optional[str] = ..., detail: _Optional[str] = ..., consumed_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    stock_decremented: bool
+    def __init__(self, location_id: _Optional[str] = ..., lot_id: _Optional[str] = ..., source: _Optional[str] = ..., source_event_id: _Optional[str] = ..., reference_id: _Optional[str] = ..., doses: _Optional[int] = ..., balance_doses: _Optional[int] = ..., reason: _Optional[str] = ..., detail: _Optional[str] = ..., consumed_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., stock_decremented: _Optional[bool] = ...) -> None: ...
