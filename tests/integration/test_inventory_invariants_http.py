@@ -285,3 +285,25 @@ def test_a_deactivated_location_takes_no_stock_after_its_last_day(inventory, adm
     listed = eventually(lambda: [loc for loc in get(inventory, "/v1/locations", admin, kind="REGIONAL_STORE")["items"]
                                  if loc["location_id"] == store and loc["active_until"]], what="the deactivation")
     assert listed[0]["active_until"] == day(2)[:10]
+
+
+def test_inv_34_a_retried_dispatch_is_answered_once_and_a_reused_key_is_refused(inventory, admin):
+    lot = stocked(inventory, admin)
+    keyed = admin | {"Idempotency-Key": f"tablet-7:{lot}"}
+    body = dispatch(f"{lot}-A", lot, 100, 1)
+    first, again = (post(inventory, "/v1/shipments", body, keyed) for _ in range(2))
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.headers["Idempotent-Replayed"] == "true" and again.json() == first.json()
+    assert events_of(inventory, f"NAT-EPI/{lot}") == 2                     # the receipt and one issue
+    refused(inventory, "/v1/shipments", body | {"lines": [{"lot_id": lot, "doses": 200}]}, keyed, "INV-34")
+    duplicate = post(inventory, "/v1/shipments", body, admin)              # same shipment id, no key
+    assert duplicate.status_code == 409 and duplicate.json()["field"] == "shipment_id"
+
+
+def test_a_district_officer_writes_only_inside_the_district(inventory):
+    district = bearer(inventory, "district_officer", "district:760")
+    count = {"location_id": "DHC-001", "counted_at": day(1), "lines": [{"lot_id": "ABV5300", "counted_doses": 0}]}
+    before = event_count(inventory)
+    response = post(inventory, "/v1/counts", count, district)
+    assert response.status_code == 403 and response.json()["field"] == "location_id"
+    assert event_count(inventory) == before

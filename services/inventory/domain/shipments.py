@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
-from eventkit.errors import DomainError
+from eventkit.errors import DomainError, DuplicateEntity
 from services.inventory.domain.reference import CONDITION_NEEDS, LocationRegistered, PresentationDefined
 
 REJECTION_REASONS = frozenset({"DAMAGED", "VVM_DISCARD_POINT", "COLD_CHAIN_FAILURE", "EXPIRED", "WRONG_PRODUCT",
@@ -221,11 +221,16 @@ def check_dispatch_lines(command: DispatchShipment) -> None:
         raise DomainError("a shipment goes to another location", field="to_location_id", rule="INV-3")
 
 
+def check_new(state: Shipment, command: DispatchShipment) -> None:
+    """A shipment id is dispatched once (a retry with the same Idempotency-Key is answered from the record)."""
+    if state.dispatched is not None:
+        raise DuplicateEntity(f"shipment {command.shipment_id} was already dispatched", field="shipment_id",
+                              rule="INV-34")
+
+
 def dispatch(state: Shipment, command: DispatchShipment, issued: list, presentation_id: str) -> list:
     """``issued``: the sender's StockIssued lines already decided (one per line, same order)."""
-    if state.dispatched is not None:
-        raise DomainError(f"shipment {command.shipment_id} was already dispatched", field="shipment_id",
-                          rule="INV-34")
+    check_new(state, command)
     lines = tuple(StockLine(e.lot_id, e.doses, e.vials) for e in issued)
     return [ShipmentDispatched(command.shipment_id, command.from_location_id, command.to_location_id,
                                presentation_id, lines, command.dispatched_at, command.allocation_plan_id,

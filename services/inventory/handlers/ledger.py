@@ -72,18 +72,28 @@ class LedgerHandlers(HandlerBase):
         if earlier is not None:
             return earlier
         shipments.check_dispatch_lines(command)
-        sender = self.location(command.from_location_id, "from_location_id")
-        receiver_state = self.location_state(command.to_location_id, "to_location_id")
-        receiver = receiver_state.registered
         shipment, shipment_version = self.shipment(command.shipment_id)
+        shipments.check_new(shipment, command)
+        receiver_state = self.location_state(command.to_location_id, "to_location_id")
+        changes, issued, presentation_id = self._issue_lines(command, receiver_state)
+        line = self.allocation_line(command.allocation_plan_id, command.allocation_line_id)
+        shipments.check_allocation_line(command, line, receiver_state.registered, sum(e.doses for e in issued))
+        events = shipments.dispatch(shipment, command, issued, presentation_id)
+        changes.insert(0, Change(SHIPMENT, shipments.shipment_aggregate_id(command.shipment_id), shipment_version,
+                                 events))
+        return self.append(changes, context, request_hash, summary={"shipment_id": command.shipment_id})
+
+    def _issue_lines(self, command: shipments.DispatchShipment, receiver_state) -> tuple[list[Change], list, str]:
+        """The sender's StockIssued per line (route, usability and INV-1 checked on each stock item)."""
+        sender = self.location(command.from_location_id, "from_location_id")
+        receiver = receiver_state.registered
         changes, issued, presentation = [], [], None
         for index, line in enumerate(command.lines):
             state, version = self.load_item(sender.location_id, line.lot_id)
             ctx = self.stock_context(sender.location_id, line.lot_id, location_field="from_location_id",
                                      lot_field=f"lines[{index}].lot_id", storage_unit_id=state.storage_unit_id)
-            if presentation is None:
-                presentation = ctx.presentation
-            elif ctx.presentation.presentation_id != presentation.presentation_id:
+            presentation = presentation or ctx.presentation
+            if ctx.presentation.presentation_id != presentation.presentation_id:
                 raise DomainError("a shipment carries one presentation", field=f"lines[{index}].lot_id", rule="INV-6")
             shipments.check_route(sender, receiver, presentation, thawed=state.thawed,
                                   receiver_active_until=receiver_state.active_until, at=command.dispatched_at)
@@ -94,14 +104,7 @@ class LedgerHandlers(HandlerBase):
                 raise prefixed(error, f"lines[{index}]") from error
             issued.append(event)
             changes.append(Change(STOCK_ITEM, ledger.stock_item_id(sender.location_id, line.lot_id), version, [event]))
-        assert presentation is not None
-        shipments.check_allocation_line(command, self.allocation_line(command.allocation_plan_id,
-                                                                      command.allocation_line_id),
-                                        receiver, sum(e.doses for e in issued))
-        events = shipments.dispatch(shipment, command, issued, presentation.presentation_id)
-        changes.insert(0, Change(SHIPMENT, shipments.shipment_aggregate_id(command.shipment_id), shipment_version,
-                                 events))
-        return self.append(changes, context, request_hash, summary={"shipment_id": command.shipment_id})
+        return changes, issued, presentation.presentation_id
 
     def receive_shipment(self, command: shipments.ReceiveShipment, context: CommandContext,
                          request_hash: str) -> AppendResult:
