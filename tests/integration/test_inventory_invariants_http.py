@@ -197,6 +197,13 @@ def test_reference_data_changes_only_through_national_admin(inventory):
     assert response.status_code == 403
     again = post(inventory, "/v1/reference/seed", {"version": 1}, bearer(inventory, "national_admin", "national"))
     assert again.status_code == 200 and again.json()["appended"] == 0
+    admin = bearer(inventory, "national_admin", "national")
+    provinces = eventually(lambda: len(get(inventory, "/v1/locations", admin, kind="PROVINCE_STORE")["items"]) == 63,
+                           what="the 63 provincial CDCs in the catalogue")
+    assert provinces
+    versions = [(p["version"], p["doses_per_vial"]) for p in get(inventory, "/v1/presentations", admin)["items"]
+                if p["presentation_id"] == "PFIZER-COMIRNATY"]
+    assert versions == [(1, 5), (2, 6)]  # a label change is a new version; history is kept (INV-35)
 
 
 def test_inv_13_stock_in_a_unit_with_an_open_excursion_is_quarantined_until_assessed(inventory, admin):

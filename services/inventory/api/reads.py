@@ -35,6 +35,13 @@ def register(bp: Blueprint, handlers: InventoryHandlers, view: StockView, catalo
         q = query(models.LocationsQuery)
         return jsonify({"items": catalogue.locations(q.kind, q.province_code, q.parent_id)})
 
+    @bp.get("/presentations")
+    @requires(*READERS)
+    @documented("Presentation versions (read model of PresentationDefined)", tags=["reference"],
+                responses={200: models.PresentationList})
+    def list_presentations():
+        return jsonify({"items": catalogue.presentations()})
+
     @bp.get("/lots")
     @requires(*READERS)
     @documented("Registered lots with label and extended expiry (read model)", tags=["reference"],

@@ -221,6 +221,13 @@ class CatalogueView:
                  "district_code": r[5], "supplied_by": list(r[6]), "storage_capabilities": list(r[7]),
                  "active_from": r[8].isoformat(), "active_until": r[9].isoformat() if r[9] else None} for r in rows]
 
+    def presentations(self) -> list[dict]:
+        with self._pool.connection() as conn:
+            rows = conn.execute("SELECT presentation_id, version, brand, manufacturer, doses_per_vial, storage, has_vvm"
+                                " FROM presentations ORDER BY presentation_id, version").fetchall()
+        return [{"presentation_id": r[0], "version": r[1], "brand": r[2], "manufacturer": r[3],
+                 "doses_per_vial": r[4], "storage": r[5], "has_vvm": r[6]} for r in rows]
+
     def lots(self, presentation_id: str | None = None) -> list[dict]:
         with self._pool.connection() as conn:
             rows = conn.execute(

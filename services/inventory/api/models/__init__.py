@@ -44,6 +44,8 @@ from services.inventory.api.models.responses import (
     NearExpiryQuery,
     NearExpiryRow,
     PickingQuery,
+    PresentationList,
+    PresentationView,
     ShipmentLineView,
     ShipmentList,
     ShipmentQuery,
@@ -58,4 +60,14 @@ from services.inventory.api.models.responses import (
     WastageQuery,
 )
 
-__all__ = ["AdjustmentRequest", "AssessmentRequest", "CommandAccepted", "CountLineModel", "CountRequest", "DeactivationRequest", "DeliveryLineModel", "DeliveryRequest", "Discrepancy", "DiscrepancyList", "DiscrepancyModel", "DispatchLineModel", "DispatchRequest", "ExcursionRequest", "ExpiryExtensionRequest", "LocationList", "LocationQuery", "LocationRequest", "LocationView", "LocationsQuery", "LotAssessmentModel", "LotDecisionRequest", "LotList", "LotRequest", "LotView", "LotsQuery", "NearExpiryList", "NearExpiryQuery", "NearExpiryRow", "PickingQuery", "PresentationRequest", "ReceiptRequest", "ReversalRequest", "SeedRequest", "ShipmentClosure", "ShipmentLineView", "ShipmentList", "ShipmentQuery", "ShipmentView", "StockCard", "StockCardLine", "StockCardQuery", "StockList", "StockQuery", "StockRow", "StorageRangeModel", "StorageUnitRequest", "ThawRequest", "Wastage", "WastageQuery"]
+__all__ = [
+    "AdjustmentRequest", "AssessmentRequest", "CommandAccepted", "CountLineModel", "CountRequest",
+    "DeactivationRequest", "DeliveryLineModel", "DeliveryRequest", "Discrepancy", "DiscrepancyList",
+    "DiscrepancyModel", "DispatchLineModel", "DispatchRequest", "ExcursionRequest", "ExpiryExtensionRequest",
+    "LocationList", "LocationQuery", "LocationRequest", "LocationView", "LocationsQuery", "LotAssessmentModel",
+    "LotDecisionRequest", "LotList", "LotRequest", "LotView", "LotsQuery", "NearExpiryList", "NearExpiryQuery",
+    "NearExpiryRow", "PickingQuery", "PresentationList", "PresentationRequest", "PresentationView",
+    "ReceiptRequest", "ReversalRequest", "SeedRequest", "ShipmentClosure", "ShipmentLineView", "ShipmentList",
+    "ShipmentQuery", "ShipmentView", "StockCard", "StockCardLine", "StockCardQuery", "StockList", "StockQuery",
+    "StockRow", "StorageRangeModel", "StorageUnitRequest", "ThawRequest", "Wastage", "WastageQuery",
+]

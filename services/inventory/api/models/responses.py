@@ -213,3 +213,17 @@ class LotList(Lazy):
 class LotsQuery(Lazy):
     presentation_id: str | None = None
 
+
+
+class PresentationView(Lazy):
+    presentation_id: str
+    version: int
+    brand: str
+    manufacturer: str
+    doses_per_vial: int
+    storage: str = Field(description="long-term storage condition of the unopened product")
+    has_vvm: bool
+
+
+class PresentationList(Lazy):
+    items: list[PresentationView]
