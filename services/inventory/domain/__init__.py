@@ -14,3 +14,9 @@ Modules, one per aggregate family:
 
 Every decision raises :class:`eventkit.errors.DomainError` naming the rule (INV-n) and the field.
 """
+
+from services.inventory.domain.ledger_events import DoseReceived, ReceiveDoses
+from services.inventory.domain.stock import StockItem, stock_item_id
+
+# The receipt slice's names, kept at the package level for existing callers (``vaxtrail bench``).
+__all__ = ["DoseReceived", "ReceiveDoses", "StockItem", "stock_item_id"]
