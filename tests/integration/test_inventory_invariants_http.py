@@ -314,3 +314,23 @@ def test_a_district_officer_writes_only_inside_the_district(inventory):
     response = post(inventory, "/v1/counts", count, district)
     assert response.status_code == 403 and response.json()["field"] == "location_id"
     assert event_count(inventory) == before
+
+
+def test_inv_13_a_delivery_waits_for_the_assessment_of_a_transport_excursion(inventory, admin):
+    lot = stocked(inventory, admin)
+    shipment = f"{lot}-T"
+    assert post(inventory, "/v1/shipments", dispatch(shipment, lot, 500, 1), admin).status_code == 201
+    province = bearer(inventory, "province_officer", "province:79")
+    excursion = {"excursion_id": "EXC-T1", "min_celsius": "8.5", "max_celsius": "31", "started_at": day(1, 12),
+                 "alarm_type": "HEAT_30C_10H_CUMULATIVE", "logger_id": "LOG-TRUCK-9"}
+    assert post(inventory, f"/v1/shipments/{shipment}/excursions", excursion, province).status_code == 201
+    pod = {"received_at": day(2), "lines": [{"lot_id": lot, "accepted_doses": 500}]}
+    refused(inventory, f"/v1/shipments/{shipment}/delivery", pod, province, "INV-13", "shipment_id")
+    verdict = {"assessed_at": day(2, 8), "assessments": [{"lot_id": lot, "decision": "DISCARD",
+                                                          "rationale": "beyond the stability budget"}]}
+    assessed = post(inventory, f"/v1/shipments/{shipment}/excursions/EXC-T1/assessment", verdict, province)
+    assert assessed.status_code == 201, assessed.text
+    refused(inventory, f"/v1/shipments/{shipment}/delivery", pod, province, "INV-13", "lines[0].accepted_doses")
+    rejected = {"received_at": day(2), "lines": [{"lot_id": lot, "accepted_doses": 0, "rejected_doses": 500,
+                                                  "rejection_reason": "COLD_CHAIN_FAILURE"}]}
+    assert post(inventory, f"/v1/shipments/{shipment}/delivery", rejected, province).status_code == 201

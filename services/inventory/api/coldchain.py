@@ -1,6 +1,8 @@
-"""Cold-chain routes: storage units, temperature excursions and their assessment, thaw records.
+"""Cold-chain routes: storage units, temperature excursions (in storage units and during transport) and
+their assessment, thaw records.
 
-Writes are scoped to the location of the storage unit (or of the thawed stock).
+Writes are scoped to the location of the storage unit or of the thawed stock; transport excursions to
+either end of the shipment.
 """
 
 from __future__ import annotations
@@ -8,6 +10,7 @@ from __future__ import annotations
 from flask import Blueprint
 
 from eventkit.auth import current_principal, requires
+from eventkit.errors import DomainError
 from eventkit.web import parse_body
 from eventkit.web.openapi import documented
 from services.inventory.api import models
@@ -57,6 +60,39 @@ def register(bp: Blueprint, handlers: InventoryHandlers) -> None:
             tuple(coldchain.LotAssessment(a.lot_id, a.decision, a.rationale) for a in body.assessments),
             current_principal().actor_id, body.assessed_at)
         return run(handlers.assess_excursion, command, body, f"assessment:{storage_unit_id}:{excursion_id}")
+
+    def either_end(shipment_id: str) -> None:
+        """Sender or receiver may record and assess a transport excursion."""
+        state, _ = handlers.shipment(shipment_id)
+        if state.dispatched is None:
+            raise DomainError(f"shipment {shipment_id} was never dispatched", field="shipment_id", rule="INV-13")
+        principal = current_principal()
+        ends = [handlers.scope_path(state.dispatched.from_location_id), handlers.scope_path(state.dispatched.to_location_id)]
+        if not any(principal.covers(path) for path in ends):
+            principal.require_scope(ends[1], field="shipment_id")
+
+    @bp.post("/shipments/<shipment_id>/excursions")
+    @requires(*WRITERS)
+    @documented("Record a temperature excursion during transport; the delivery waits for its assessment (INV-13)",
+                tags=["cold chain"], request=models.ExcursionRequest, responses=ACCEPTED, errors=[409])
+    def record_shipment_excursion(shipment_id: str):
+        body = parse_body(models.ExcursionRequest)
+        either_end(shipment_id)
+        command = coldchain.RecordExcursion(body.excursion_id, "", body.min_celsius, body.max_celsius, body.started_at,
+                                            body.alarm_type, body.logger_id, body.ended_at, shipment_id)
+        return run(handlers.record_shipment_excursion, command, body, f"excursions:shipment:{shipment_id}")
+
+    @bp.post("/shipments/<shipment_id>/excursions/<excursion_id>/assessment")
+    @requires(*ASSESSORS)
+    @documented("Assess a transport excursion lot by lot (DISCARD lots must then be rejected at delivery)",
+                tags=["cold chain"], request=models.AssessmentRequest, responses=ACCEPTED, errors=[409])
+    def assess_shipment_excursion(shipment_id: str, excursion_id: str):
+        body = parse_body(models.AssessmentRequest)
+        either_end(shipment_id)
+        command = coldchain.AssessExcursion(
+            excursion_id, "", tuple(coldchain.LotAssessment(a.lot_id, a.decision, a.rationale) for a in body.assessments),
+            current_principal().actor_id, body.assessed_at, shipment_id)
+        return run(handlers.assess_shipment_excursion, command, body, f"assessment:{shipment_id}:{excursion_id}")
 
     @bp.post("/thaws")
     @requires(*WRITERS)

@@ -45,6 +45,8 @@ RegisterStorageUnit = StorageUnitRegistered
 
 @dataclass(frozen=True)
 class TemperatureExcursionDetected:
+    """In a storage unit (``storage_unit_id``) or during transport (``shipment_id``): exactly one is set."""
+
     excursion_id: str
     storage_unit_id: str
     min_celsius: Decimal
@@ -53,6 +55,7 @@ class TemperatureExcursionDetected:
     alarm_type: str
     logger_id: str = ""
     ended_at: datetime | None = None
+    shipment_id: str = ""
 
     @property
     def occurred_at(self) -> datetime:
@@ -76,6 +79,7 @@ class ExcursionAssessed:
     assessments: tuple[LotAssessment, ...]
     assessor_id: str
     assessed_at: datetime
+    shipment_id: str = ""
 
     @property
     def occurred_at(self) -> datetime:
@@ -135,7 +139,13 @@ def record_excursion(state: StorageUnit, command: RecordExcursion, *, now: datet
     if state.registered is None:
         raise DomainError(f"storage unit {command.storage_unit_id} is not registered", field="storage_unit_id",
                           rule="INV-13")
-    if command.excursion_id in state.excursions:
+    check_excursion(state.excursions, command, now=now)
+    return [command]
+
+
+def check_excursion(known: dict[str, str], command: RecordExcursion, *, now: datetime) -> None:
+    """A new excursion with a known alarm, a sane range and times (storage units and shipments alike)."""
+    if command.excursion_id in known:
         raise DuplicateEntity(f"excursion {command.excursion_id} is already recorded", field="excursion_id",
                               rule="INV-13")
     if command.alarm_type not in ALARMS:
@@ -145,13 +155,18 @@ def record_excursion(state: StorageUnit, command: RecordExcursion, *, now: datet
     if command.started_at > now or (command.ended_at is not None and command.ended_at < command.started_at):
         raise DomainError("an excursion starts in the past and ends after it starts", field="started_at",
                           rule="INV-8")
-    return [command]
 
 
 def assess_excursion(state: StorageUnit, command: AssessExcursion, *, now: datetime) -> list:
-    status = state.excursions.get(command.excursion_id)
+    check_assessment(state.excursions, command, now=now)
+    return [command]
+
+
+def check_assessment(known: dict[str, str], command: AssessExcursion, *, now: datetime) -> None:
+    """Once per excursion, a reasoned USABLE / DISCARD verdict for each lot."""
+    status = known.get(command.excursion_id)
     if status is None:
-        raise DomainError(f"no excursion {command.excursion_id} in this unit", field="excursion_id", rule="INV-13")
+        raise DomainError(f"no excursion {command.excursion_id} here", field="excursion_id", rule="INV-13")
     if status != OPEN:
         raise DomainError(f"excursion {command.excursion_id} was already assessed", field="excursion_id",
                           rule="INV-13")
@@ -166,7 +181,6 @@ def assess_excursion(state: StorageUnit, command: AssessExcursion, *, now: datet
                               field=f"assessments[{index}].decision", rule="INV-13")
     if command.assessed_at > now:
         raise DomainError("assessed_at is in the future", field="assessed_at", rule="INV-8")
-    return [command]
 
 
 def check_not_quarantined(unit: StorageUnit | None, lot_id: str) -> None:

@@ -8,10 +8,11 @@ doses at the receiver; a returned shipment adds them back at the sender; a lost 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from eventkit.errors import DomainError, DuplicateEntity
+from services.inventory.domain import coldchain
 from services.inventory.domain.reference import CONDITION_NEEDS, LocationRegistered, PresentationDefined
 
 REJECTION_REASONS = frozenset({"DAMAGED", "VVM_DISCARD_POINT", "COLD_CHAIN_FAILURE", "EXPIRED", "WRONG_PRODUCT",
@@ -143,15 +144,28 @@ class Shipment:
     dispatched: ShipmentDispatched | None = None
     status: str = ""
     closed_at: datetime | None = None
+    excursions: dict[str, str] = field(default_factory=dict)
+    """Transport excursions: id -> OPEN | ASSESSED (INV-13)."""
+    discarded_lots: frozenset[str] = frozenset()
 
     @classmethod
     def empty(cls) -> Shipment:
         return cls()
 
+    @property
+    def open_excursions(self) -> list[str]:
+        return sorted(e for e, status in self.excursions.items() if status == coldchain.OPEN)
+
 
 def evolve_shipment(state: Shipment, event: object) -> Shipment:
     if isinstance(event, ShipmentDispatched):
         return Shipment(event, DISPATCHED)
+    if isinstance(event, coldchain.TemperatureExcursionDetected):
+        return replace(state, excursions={**state.excursions, event.excursion_id: coldchain.OPEN})
+    if isinstance(event, coldchain.ExcursionAssessed):
+        discarded = {a.lot_id for a in event.assessments if a.decision == "DISCARD"}
+        return replace(state, excursions={**state.excursions, event.excursion_id: coldchain.ASSESSED},
+                       discarded_lots=state.discarded_lots | discarded)
     if isinstance(event, ShipmentReceived):
         return replace(state, status=RECEIVED, closed_at=event.received_at)
     if isinstance(event, ShipmentLost):
@@ -237,9 +251,31 @@ def dispatch(state: Shipment, command: DispatchShipment, issued: list, presentat
                                command.allocation_line_id, command.transport_id, command.logger_ids)]
 
 
+def record_excursion(state: Shipment, command: coldchain.RecordExcursion, *, now: datetime) -> list:
+    """A temperature excursion during transport: the delivery waits for its assessment (INV-13)."""
+    shipped = _in_transit(state, command.shipment_id, "given an excursion")
+    if command.started_at < shipped.dispatched_at:
+        raise DomainError("a transport excursion starts after the dispatch", field="started_at", rule="INV-8")
+    coldchain.check_excursion(state.excursions, command, now=now)
+    return [command]
+
+
+def assess_excursion(state: Shipment, command: coldchain.AssessExcursion, *, now: datetime) -> list:
+    shipped = _in_transit(state, command.shipment_id, "assessed")
+    coldchain.check_assessment(state.excursions, command, now=now)
+    unknown = {a.lot_id for a in command.assessments} - {line.lot_id for line in shipped.lines}
+    if unknown:
+        raise DomainError(f"lots {sorted(unknown)} are not in this shipment", field="assessments", rule="INV-13")
+    return [command]
+
+
 def receive(state: Shipment, command: ReceiveShipment, *, now: datetime) -> list[ShipmentReceived]:
-    """Proof of delivery: once; each shipped lot once; accepted + rejected = shipped; rejections reasoned."""
+    """Proof of delivery: once; each shipped lot once; accepted + rejected = shipped; rejections reasoned;
+    not before a transport excursion is assessed, and nothing assessed DISCARD accepted (INV-13)."""
     shipped = _in_transit(state, command.shipment_id, "received")
+    if state.open_excursions:
+        raise DomainError(f"transport excursion {state.open_excursions[0]} must be assessed before the delivery",
+                          field="shipment_id", rule="INV-13")
     if command.received_at > now:
         raise DomainError("received_at is in the future", field="received_at", rule="INV-8")
     if command.received_at < shipped.dispatched_at:
@@ -260,6 +296,9 @@ def receive(state: Shipment, command: ReceiveShipment, *, now: datetime) -> list
         if line.rejected_doses and line.rejection_reason not in REJECTION_REASONS:
             raise DomainError(f"a rejection needs a reason: one of {sorted(REJECTION_REASONS)}",
                               field=f"{where}.rejection_reason", rule="INV-9")
+        if line.accepted_doses and line.lot_id in state.discarded_lots:
+            raise DomainError(f"lot {line.lot_id} was assessed DISCARD after a transport excursion; reject it "
+                              "(COLD_CHAIN_FAILURE)", field=f"{where}.accepted_doses", rule="INV-13")
         if line.accepted_doses and line.vvm_stage >= 3:
             raise DomainError(f"VVM stage {line.vvm_stage} stock cannot be accepted as usable; reject it",
                               field=f"{where}.vvm_stage", rule="INV-12")

@@ -153,3 +153,19 @@ class LedgerHandlers(HandlerBase):
                         state, ctx, doses=line.doses, shipment_id=sent.shipment_id,
                         from_location_id=sent.to_location_id, at=command.at, vvm_stage=0, kind="RETURN")]))
         return self.append(changes, context, request_hash, summary={"shipment_id": command.shipment_id})
+
+    def record_shipment_excursion(self, command, context: CommandContext, request_hash: str) -> AppendResult:
+        return self._shipment_command(command.shipment_id, lambda state: shipments.record_excursion(
+            state, command, now=self._clock()), context, request_hash)
+
+    def assess_shipment_excursion(self, command, context: CommandContext, request_hash: str) -> AppendResult:
+        return self._shipment_command(command.shipment_id, lambda state: shipments.assess_excursion(
+            state, command, now=self._clock()), context, request_hash)
+
+    def _shipment_command(self, shipment_id: str, decide, context: CommandContext, request_hash: str) -> AppendResult:
+        earlier = self.replayed(context, request_hash)
+        if earlier is not None:
+            return earlier
+        state, version = self.shipment(shipment_id)
+        return self.append([Change(SHIPMENT, shipments.shipment_aggregate_id(shipment_id), version, decide(state))],
+                           context, request_hash, summary={"shipment_id": shipment_id})

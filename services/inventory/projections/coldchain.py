@@ -16,6 +16,8 @@ def unit_registered(conn, event, e: coldchain.StorageUnitRegistered) -> None:
 
 
 def excursion_detected(conn, event, e: coldchain.TemperatureExcursionDetected) -> None:
+    if e.shipment_id:
+        return  # a transport excursion: projection shipments
     conn.execute("INSERT INTO excursions (excursion_id, storage_unit_id, alarm_type, min_celsius, max_celsius,"
                  " started_at, ended_at) VALUES (%s, %s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING",
                  (e.excursion_id, e.storage_unit_id, e.alarm_type, str(e.min_celsius), str(e.max_celsius),
@@ -23,6 +25,8 @@ def excursion_detected(conn, event, e: coldchain.TemperatureExcursionDetected) -
 
 
 def excursion_assessed(conn, event, e: coldchain.ExcursionAssessed) -> None:
+    if e.shipment_id:
+        return  # a transport excursion: projection shipments
     conn.execute("UPDATE excursions SET assessed_at = %s WHERE storage_unit_id = %s AND excursion_id = %s",
                  (e.assessed_at, e.storage_unit_id, e.excursion_id))
     for verdict in e.assessments:

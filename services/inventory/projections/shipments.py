@@ -1,4 +1,5 @@
-"""Projection ``shipments``: each shipment's route, status and lines (shipped, accepted, rejected)."""
+"""Projection ``shipments``: each shipment's route, status, lines (shipped, accepted, rejected) and open
+transport excursions."""
 
 from __future__ import annotations
 
@@ -38,11 +39,21 @@ def _closed(status: str):
     return apply
 
 
+def transport_excursion(delta: int):
+    def apply(conn, event, e) -> None:
+        if e.shipment_id:  # storage-unit excursions belong to projection cold_chain
+            conn.execute("UPDATE shipments SET open_excursions = open_excursions + %s WHERE shipment_id = %s",
+                         (delta, e.shipment_id))
+    return apply
+
+
 HANDLERS = {
     T + "ShipmentDispatched": dispatched,
     T + "ShipmentReceived": received,
     T + "ShipmentLost": _closed(domain.LOST),
     T + "ShipmentReturned": _closed(domain.RETURNED),
+    T + "TemperatureExcursionDetected": transport_excursion(+1),
+    T + "ExcursionAssessed": transport_excursion(-1),
 }
 
 

@@ -110,7 +110,7 @@ class StockView:
                   shipment_id: str | None = None) -> list[dict]:
         rows = self._rows(
             "SELECT s.shipment_id, s.from_location_id, s.to_location_id, s.presentation_id, s.status, s.dispatched_at,"
-            " s.closed_at, s.allocation_plan_id, s.allocation_line_id,"
+            " s.closed_at, s.allocation_plan_id, s.allocation_line_id, s.open_excursions,"
             " coalesce(json_agg(json_build_object('lot_id', l.lot_id, 'doses', l.doses, 'vials', l.vials,"
             "   'accepted_doses', l.accepted_doses, 'rejected_doses', l.rejected_doses,"
             "   'rejection_reason', l.rejection_reason) ORDER BY l.lot_id) FILTER (WHERE l.lot_id IS NOT NULL), '[]')"
@@ -122,7 +122,8 @@ class StockView:
             {"loc": location_id, "status": status, "id": shipment_id})
         return [{"shipment_id": r[0], "from_location_id": r[1], "to_location_id": r[2], "presentation_id": r[3],
                  "status": r[4], "dispatched_at": r[5].isoformat(), "closed_at": r[6].isoformat() if r[6] else None,
-                 "allocation_plan_id": r[7], "allocation_line_id": r[8], "lines": r[9]} for r in rows]
+                 "allocation_plan_id": r[7], "allocation_line_id": r[8], "open_excursions": r[9], "lines": r[10]}
+                for r in rows]
 
     def picking(self, location_id: str, presentation_id: str, as_of: datetime | None = None) -> list[dict]:
         """Eligible lots for an issue: usable only, VVM stage 2 before 1, then earliest effective expiry."""

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from decimal import Decimal
 
 import pytest
 
-from eventkit.errors import DomainError
+from eventkit.errors import DomainError, DuplicateEntity
 from eventkit.testing import Scenario
-from services.inventory.domain import shipments
+from services.inventory.domain import coldchain, shipments
 
 from .builders import AUG_10, AUG_12, AZ, CDC_79, DHC_760, NATIONAL, NOW, PFIZER, SITE_001, SITE_760, at
 
@@ -108,3 +109,44 @@ def test_rejects_closing_a_delivered_shipment_under_inv_9():
 
 def test_the_site_fixture_is_supplied_by_its_district():
     assert replace(SITE_760).supplied_by == ("DHC-760",)
+
+
+# -- transport excursions (INV-13) ----------------------------------------------------------------------
+
+TRANSPORT_HEAT = coldchain.TemperatureExcursionDetected("EXC-T1", "", Decimal("8.5"), Decimal("31"), at(11, 12),
+                                                        "HEAT_30C_10H_CUMULATIVE", "LOG-TRUCK", None, "SHP-1")
+
+
+def verdict(decision: str) -> coldchain.ExcursionAssessed:
+    return coldchain.ExcursionAssessed("EXC-T1", "", (coldchain.LotAssessment("ABV5300", decision, "stability data"),),
+                                       "pharmacist-2", at(12, 8), "SHP-1")
+
+
+def test_rejects_a_delivery_while_a_transport_excursion_is_unassessed_under_inv_13():
+    delivering().given(SENT, TRANSPORT_HEAT).when(delivery(1000)).then_rejects(rule="INV-13", field="shipment_id")
+
+
+def test_a_usable_verdict_lets_the_delivery_through():
+    command = delivery(1000)
+    delivering().given(SENT, TRANSPORT_HEAT, verdict("USABLE")).when(command).then(
+        shipments.ShipmentReceived("SHP-1", "DHC-760", command.lines, at(12)))
+
+
+def test_rejects_accepting_a_lot_assessed_discard_after_a_transport_excursion_under_inv_13():
+    delivering().given(SENT, TRANSPORT_HEAT, verdict("DISCARD")).when(delivery(900, 100, "COLD_CHAIN_FAILURE")).then_rejects(
+        rule="INV-13", field="lines[0].accepted_doses")
+    command = delivery(0, 1000, "COLD_CHAIN_FAILURE")
+    delivering().given(SENT, TRANSPORT_HEAT, verdict("DISCARD")).when(command).then(
+        shipments.ShipmentReceived("SHP-1", "DHC-760", command.lines, at(12)))
+
+
+def test_a_transport_excursion_is_recorded_once_and_assessed_only_for_shipped_lots():
+    state = shipments.evolve_shipment(shipments.Shipment.empty(), SENT)
+    assert shipments.record_excursion(state, TRANSPORT_HEAT, now=NOW) == [TRANSPORT_HEAT]
+    state = shipments.evolve_shipment(state, TRANSPORT_HEAT)
+    with pytest.raises(DuplicateEntity):
+        shipments.record_excursion(state, TRANSPORT_HEAT, now=NOW)
+    other_lot = replace(verdict("USABLE"), assessments=(coldchain.LotAssessment("FE8206", "USABLE", "ok"),))
+    with pytest.raises(DomainError) as refused:
+        shipments.assess_excursion(state, other_lot, now=NOW)
+    assert refused.value.rule == "INV-13"

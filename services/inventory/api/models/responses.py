@@ -78,6 +78,7 @@ class ShipmentView(Lazy):
     closed_at: str | None
     allocation_plan_id: str
     allocation_line_id: str
+    open_excursions: int = Field(description="transport excursions not yet assessed (delivery waits, INV-13)")
     lines: list[ShipmentLineView]
 
 

@@ -342,18 +342,20 @@ class TemperatureExcursionDetected(_message.Message):
     def __init__(self, excursion_id: _Optional[str] = ..., storage_unit_id: _Optional[str] = ..., shipment_id: _Optional[str] = ..., min_celsius: _Optional[str] = ..., max_celsius: _Optional[str] = ..., started_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., ended_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., alarm_type: _Optional[str] = ..., logger_id: _Optional[str] = ...) -> None: ...
 
 class ExcursionAssessed(_message.Message):
-    __slots__ = ("excursion_id", "assessments", "assessor_id", "assessed_at", "storage_unit_id")
+    __slots__ = ("excursion_id", "assessments", "assessor_id", "assessed_at", "storage_unit_id", "shipment_id")
     EXCURSION_ID_FIELD_NUMBER: _ClassVar[int]
     ASSESSMENTS_FIELD_NUMBER: _ClassVar[int]
     ASSESSOR_ID_FIELD_NUMBER: _ClassVar[int]
     ASSESSED_AT_FIELD_NUMBER: _ClassVar[int]
     STORAGE_UNIT_ID_FIELD_NUMBER: _ClassVar[int]
+    SHIPMENT_ID_FIELD_NUMBER: _ClassVar[int]
     excursion_id: str
     assessments: _containers.RepeatedCompositeFieldContainer[_types_pb2_1.LotAssessment]
     assessor_id: str
     assessed_at: _timestamp_pb2.Timestamp
     storage_unit_id: str
-    def __init__(self, excursion_id: _Optional[str] = ..., assessments: _Optional[_Iterable[_Union[_types_pb2_1.LotAssessment, _Mapping]]] = ..., assessor_id: _Optional[str] = ..., assessed_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., storage_unit_id: _Optional[str] = ...) -> None: ...
+    shipment_id: str
+    def __init__(self, excursion_id: _Optional[str] = ..., assessments: _Optional[_Iterable[_Union[_types_pb2_1.LotAssessment, _Mapping]]] = ..., assessor_id: _Optional[str] = ..., assessed_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., storage_unit_id: _Optional[str] = ..., shipment_id: _Optional[str] = ...) -> None: ...
 
 class VialsThawed(_message.Message):
     __slots__ = ("location_id", "lot_id", "vials", "thawed_at", "beyond_use_date", "storage_unit_id", "presentation_id")
