@@ -48,39 +48,50 @@ class ReferenceHandlers(HandlerBase):
         if earlier is not None:
             return earlier
         now = self._clock()
-        changes: list[Change] = []
-        known: set[str] = set()
+        changes = self._seed_locations(document, now)
+        presentation_changes, defined = self._seed_presentations(document, now)
+        changes += presentation_changes + self._seed_lots(document, now, defined)
+        appended = sum(len(c.events) for c in changes)
+        return self.append(changes, context, request_hash, summary={"seed_version": document.version,
+                                                                    "appended": appended})
+
+    def _seed_locations(self, document: SeedDocument, now) -> list[Change]:
+        """Parents come first in the file, so each location's parent and suppliers are known by its turn."""
+        changes, known = [], set()
         for command in document.locations(now):
-            state, version = self.load(LOCATION, reference.location_aggregate_id(command.location_id))
+            aggregate_id = reference.location_aggregate_id(command.location_id)
+            state, version = self.load(LOCATION, aggregate_id)
             known |= self._known(command)
-            events = reference.register_location(state, command, known=frozenset(known))
-            changes.append(Change(LOCATION, reference.location_aggregate_id(command.location_id), version, events))
+            changes.append(Change(LOCATION, aggregate_id, version,
+                                  reference.register_location(state, command, known=frozenset(known))))
             known.add(command.location_id)
-        defined: dict[tuple[str, int], reference.PresentationDefined] = {}
+        return changes
+
+    def _seed_presentations(self, document: SeedDocument, now):
+        """Versions of one presentation follow each other, so each is decided on the state after the last."""
         pending: dict[str, Change] = {}
         states: dict[str, reference.Presentation] = {}
+        defined: dict[tuple[str, int], reference.PresentationDefined] = {}
         for command in document.presentations(now):
             aggregate_id = reference.presentation_aggregate_id(command.presentation_id)
             if aggregate_id not in pending:
-                state, version = self.load(PRESENTATION, aggregate_id)
+                states[aggregate_id], version = self.load(PRESENTATION, aggregate_id)
                 pending[aggregate_id] = Change(PRESENTATION, aggregate_id, version, [])
-                states[aggregate_id] = state
-            state = states[aggregate_id]
-            for event in reference.define_presentation(state, command):
+            for event in reference.define_presentation(states[aggregate_id], command):
                 pending[aggregate_id].events.append(event)
-                state = reference.evolve_presentation(state, event)
-            states[aggregate_id] = state
-            defined[(command.presentation_id, command.version)] = state.versions[command.version]
-        changes.extend(pending.values())
+                states[aggregate_id] = reference.evolve_presentation(states[aggregate_id], event)
+            defined[(command.presentation_id, command.version)] = states[aggregate_id].versions[command.version]
+        return list(pending.values()), defined
+
+    def _seed_lots(self, document: SeedDocument, now, defined) -> list[Change]:
+        changes = []
         for command in document.lots(now):
             state, version = self.load(LOT, lots.lot_aggregate_id(command.lot_id))
             presentation = defined.get((command.presentation_id, command.presentation_version)) or \
                 self.presentation_version(command.presentation_id, command.presentation_version)
-            events = lots.register_lot(state, command, presentation, now=now)
-            changes.append(Change(LOT, lots.lot_aggregate_id(command.lot_id), version, events))
-        appended = sum(len(c.events) for c in changes)
-        return self.append(changes, context, request_hash, summary={"seed_version": document.version,
-                                                                    "appended": appended})
+            changes.append(Change(LOT, lots.lot_aggregate_id(command.lot_id), version,
+                                  lots.register_lot(state, command, presentation, now=now)))
+        return changes
 
     # -- helpers --------------------------------------------------------------------------------------
     def _known(self, command: reference.RegisterLocation) -> frozenset[str]:

@@ -89,3 +89,11 @@ def test_a_dispatch_is_all_or_nothing_across_the_shipment_and_its_stock_items(wo
         dispatch(world, "SHP-X", "NAT-EPI", "CDC-79", 1_500, at(11))
     assert refused.value.rule == "INV-1" and world.count() == before
     assert h.shipment("SHP-X")[0].dispatched is None
+
+
+def test_the_seed_loads_in_one_append_and_a_second_load_appends_nothing():
+    world = World()
+    first = world.seed()
+    assert first.response["appended"] == world.count() == 105 + 10 + 5  # locations, presentation versions, lots
+    second = world.seed()
+    assert (second.response["appended"], second.events, world.count()) == (0, [], 120)
