@@ -8,7 +8,7 @@ Modules, one per aggregate family:
   backdated movement is checked against every later balance (INV-1), and the checks decisions share;
 - :mod:`.ledger_events` and :mod:`.ledger` - ledger events / commands and the decisions on a stock item;
 - :mod:`.shipments` - shipments between locations (``shipment:<id>``): dispatch, proof of delivery,
-  lost, returned, and the allocation-line check;
+  lost, returned, transport excursions; :mod:`.allocation_lines` - the allocation-line check of a dispatch;
 - :mod:`.coldchain` - storage units (``storage-unit:<id>``), temperature excursions and assessments;
 - :mod:`.consumption` - consumption reported by immunization, or the discrepancy it raises.
 

@@ -16,7 +16,7 @@ from eventkit.aggregates import AggregateSpec, Repository
 from eventkit.envelope import CommandContext
 from eventkit.errors import DomainError
 from eventkit.store.base import AggregateChanges, AppendResult
-from services.inventory.domain import coldchain, ledger, lots, reference, shipments
+from services.inventory.domain import allocation_lines, coldchain, ledger, lots, reference, shipments
 
 LOCATION = AggregateSpec("location", reference.Location.empty, reference.evolve_location)
 PRESENTATION = AggregateSpec("presentation", reference.Presentation.empty, reference.evolve_presentation)
@@ -102,11 +102,11 @@ class HandlerBase:
         return ledger.StockContext(location, lot, presentation, self._clock(), self.storage_unit(storage_unit_id),
                                    location_state.active_until)
 
-    def allocation_line(self, plan_id: str, line_id: str) -> shipments.AllocationLine | None:
+    def allocation_line(self, plan_id: str, line_id: str) -> allocation_lines.AllocationLine | None:
         row = self._allocations.line(plan_id, line_id) if self._allocations is not None and line_id else None
         if row is None:
             return None
-        return shipments.AllocationLine(row["recipient_unit_id"], row["recipient_unit_kind"], row["doses_released"],
+        return allocation_lines.AllocationLine(row["recipient_unit_id"], row["recipient_unit_kind"], row["doses_released"],
                                         row["doses_shipped"], row["cancelled"])
 
     def shipment(self, shipment_id: str) -> tuple[shipments.Shipment, int]:

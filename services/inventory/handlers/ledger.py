@@ -9,7 +9,7 @@ from __future__ import annotations
 from eventkit.envelope import CommandContext
 from eventkit.errors import DomainError
 from eventkit.store.base import AppendResult
-from services.inventory.domain import ledger, shipments
+from services.inventory.domain import allocation_lines, ledger, shipments
 from services.inventory.handlers.base import SHIPMENT, STOCK_ITEM, Change, HandlerBase, prefixed
 
 
@@ -77,7 +77,7 @@ class LedgerHandlers(HandlerBase):
         receiver_state = self.location_state(command.to_location_id, "to_location_id")
         changes, issued, presentation_id = self._issue_lines(command, receiver_state)
         line = self.allocation_line(command.allocation_plan_id, command.allocation_line_id)
-        shipments.check_allocation_line(command, line, receiver_state.registered, sum(e.doses for e in issued))
+        allocation_lines.check_allocation_line(command, line, receiver_state.registered, sum(e.doses for e in issued))
         events = shipments.dispatch(shipment, command, issued, presentation_id)
         changes.insert(0, Change(SHIPMENT, shipments.shipment_aggregate_id(command.shipment_id), shipment_version,
                                  events))

@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 
 from eventkit.errors import DomainError
-from services.inventory.domain import consumption, ledger, lots, shipments
+from services.inventory.domain import allocation_lines, consumption, ledger, lots, shipments
 
 from .builders import CDC_79, DHC_760, SITE_760, at, context, item, lot, received
 
@@ -82,7 +82,7 @@ def test_a_vial_of_an_expired_lot_is_consumed_and_flagged_under_inv_10():
 
 # -- allocation lines -----------------------------------------------------------------------------------
 
-LINE = shipments.AllocationLine("79", "PROVINCE", doses_released=5_000, doses_shipped=1_000)
+LINE = allocation_lines.AllocationLine("79", "PROVINCE", doses_released=5_000, doses_shipped=1_000)
 
 
 def planned(line_id: str = "L-79") -> shipments.DispatchShipment:
@@ -91,23 +91,23 @@ def planned(line_id: str = "L-79") -> shipments.DispatchShipment:
 
 
 def test_a_shipment_for_a_released_line_to_its_province_is_allowed():
-    shipments.check_allocation_line(planned(), LINE, CDC_79, 4_000)
+    allocation_lines.check_allocation_line(planned(), LINE, CDC_79, 4_000)
 
 
 def test_rejects_a_shipment_to_another_recipient_than_the_line_under_inv_17():
     with pytest.raises(DomainError) as refused:
-        shipments.check_allocation_line(planned(), LINE, DHC_760, 1_000)
+        allocation_lines.check_allocation_line(planned(), LINE, DHC_760, 1_000)
     assert (refused.value.rule, refused.value.field) == ("INV-17", "to_location_id")
 
 
 def test_rejects_shipping_beyond_the_released_doses_under_inv_15():
     with pytest.raises(DomainError) as refused:
-        shipments.check_allocation_line(planned(), LINE, CDC_79, 4_010)
+        allocation_lines.check_allocation_line(planned(), LINE, CDC_79, 4_010)
     assert refused.value.rule == "INV-15"
 
 
 def test_rejects_a_line_not_released_or_unknown_under_inv_16():
     for line in (None, replace(LINE, doses_released=0), replace(LINE, cancelled=True)):
         with pytest.raises(DomainError) as refused:
-            shipments.check_allocation_line(planned(), line, CDC_79, 10)
+            allocation_lines.check_allocation_line(planned(), line, CDC_79, 10)
         assert refused.value.rule == "INV-16"
