@@ -23,8 +23,3 @@ def build_codec() -> ProtoCodec:
     for event in EVENTS:
         codec.register(event, getattr(events_pb2, event.__name__))
     return codec
-
-
-def inventory_event_types() -> frozenset[str]:
-    """Every event type the inventory topic can carry (v1), whether or not this service decodes it yet."""
-    return frozenset(m.full_name for m in events_pb2.DESCRIPTOR.message_types_by_name.values())

@@ -1,9 +1,10 @@
-"""``vaxtrail demo``: walk the foundation's vertical slice over HTTP against the running stack.
+"""``vaxtrail demo``: walk a national warehouse receipt over HTTP against the running stack.
 
-Mints a national_admin token with the local dev key, sends a receipt with non-positive doses (expects
-a 422 naming INV-2), sends a real receipt for a fresh lot, waits until the stock-on-hand read model shows
-it (event store -> relay -> Kafka -> projection) and prints how long that took, then shows the lot's
-audit trail with its hash-chain check. Needs `vaxtrail up` (``make demo`` does that first).
+Mints a national_admin token with the local dev key, loads the inventory reference seed (idempotent),
+registers the cold room and a fresh lot, sends a receipt with non-positive doses (expects a 422 naming
+INV-2), sends a real receipt, waits until the stock read model shows it (event store -> relay -> Kafka ->
+projection) and prints how long that took, then shows the stock item's audit trail with its hash-chain
+check. Needs `vaxtrail up` (``make demo`` does that first).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ def run(args: argparse.Namespace) -> int:
     import os
     import time
     import uuid
+    from datetime import UTC, datetime, timedelta
     from pathlib import Path
 
     from eventkit.auth import mint_token
@@ -36,11 +38,27 @@ def run(args: argparse.Namespace) -> int:
                        scopes=["national"])
     auth = {"Authorization": f"Bearer {token}"}
     lot = f"DEMO-{uuid.uuid4().hex[:6].upper()}"
+    today = datetime.now(UTC)  # dates relative to now, so the demo lot is usable whenever it runs
+    made, expires = (today - timedelta(days=60)).date(), (today + timedelta(days=180)).date()
     receipt = {
         "location_id": "NAT-EPI", "lot_id": lot, "presentation_id": "AZ-VAXZEVRIA-10", "doses": 0, "vials": 100,
-        "source": "covax", "shipment_reference": "COVAX-2021-0417", "received_at": "2021-04-17T08:30:00+07:00",
+        "source": "covax", "shipment_reference": "COVAX-DEMO", "received_at": (today - timedelta(hours=1)).isoformat(),
         "storage_unit_id": "NAT-COLDROOM-2",
     }
+
+    print("0. reference data: POST /v1/reference/seed, the NAT-COLDROOM-2 cold room and a fresh lot")
+    for path, body in (
+        ("/v1/reference/seed", {"version": 1}),
+        ("/v1/storage-units", {"storage_unit_id": "NAT-COLDROOM-2", "location_id": "NAT-EPI",
+                               "unit_type": "FRIDGE_2_8"}),
+        ("/v1/lots", {"lot_id": lot, "lot_number": lot, "presentation_id": "AZ-VAXZEVRIA-10",
+                      "presentation_version": 1, "manufacture_date": made.isoformat(),
+                      "label_expiry_date": expires.isoformat(), "funding_source": "COVAX"}),
+    ):
+        status, body = http_json("POST", f"{args.base_url}{path}", body, auth)
+        if status not in (200, 201):
+            raise CommandError(f"{path}: {status} {body}")
+        print(f"   {path} -> {status}")
 
     print(f"1. POST {args.base_url}/v1/receipts with doses=0 (bad input)")
     status, body = http_json("POST", f"{args.base_url}/v1/receipts", receipt, auth)

@@ -4,10 +4,9 @@ never asks allocation over HTTP)."""
 
 from __future__ import annotations
 
-from eventkit.codec import decode_message
+from eventkit.codec import decode_message, topic_event_types
 from eventkit.projections import Projection
 from eventkit.topics import event_topic
-from vaxtrail.allocation.v1 import events_pb2 as allocation
 
 ALLOC = "vaxtrail.allocation.v1."
 
@@ -42,7 +41,7 @@ HANDLERS = {
 
 
 def allocations(settings, codec) -> Projection:
-    every = {m.full_name for m in allocation.DESCRIPTOR.message_types_by_name.values()}
+    every = topic_event_types("allocation")
     return Projection(name="allocations", topics=(event_topic("allocation"),), handlers=HANDLERS,
                       ignored=frozenset(every - HANDLERS.keys()), tables=("allocation_lines",), decoder=decode_message)
 

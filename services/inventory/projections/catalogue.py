@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from eventkit.codec import topic_event_types
 from eventkit.projections import Projection
-from services.inventory.codec import inventory_event_types
 from services.inventory.domain import lots, reference
 
 T = "vaxtrail.inventory.v1."
@@ -73,5 +73,5 @@ HANDLERS = {
 
 def catalogue(topic: str, codec) -> Projection:
     return Projection(name="catalogue", topics=(topic,), handlers=HANDLERS,
-                      ignored=inventory_event_types() - HANDLERS.keys(),
+                      ignored=topic_event_types("inventory") - HANDLERS.keys(),
                       tables=("locations", "presentations", "lots", "lot_decisions"), decoder=codec.decode)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from eventkit.codec import topic_event_types
 from eventkit.projections import Projection
-from services.inventory.codec import inventory_event_types
 from services.inventory.domain import coldchain
 
 T = "vaxtrail.inventory.v1."
@@ -45,5 +45,5 @@ HANDLERS = {
 
 def cold_chain(topic: str, codec) -> Projection:
     return Projection(name="cold_chain", topics=(topic,), handlers=HANDLERS,
-                      ignored=inventory_event_types() - HANDLERS.keys(),
+                      ignored=topic_event_types("inventory") - HANDLERS.keys(),
                       tables=("storage_units", "excursions", "excursion_verdicts"), decoder=codec.decode)

@@ -18,7 +18,7 @@ import contextlib
 from datetime import UTC, datetime
 
 from eventkit.aggregates import Repository
-from eventkit.codec import decode_message
+from eventkit.codec import decode_message, topic_event_types
 from eventkit.envelope import CommandContext
 from eventkit.errors import ConcurrencyConflict, DomainError
 from eventkit.projections import Projection
@@ -27,7 +27,6 @@ from eventkit.topics import event_topic
 from services.inventory.domain import consumption, ledger
 from services.inventory.handlers.base import STOCK_ITEM, Change, HandlerBase
 from services.inventory.metrics import CONSUMPTION_DISCREPANCIES
-from vaxtrail.immunization.v1 import events_pb2 as immunization
 
 IMM = "vaxtrail.immunization.v1."
 ATTEMPTS = 5
@@ -105,6 +104,6 @@ def consumption_projection(settings, codec) -> Projection:
 
     handlers = {IMM + "VialOpened": vial_opened, IMM + "DoseAdministered": dose_administered,
                 IMM + "VialDiscarded": vial_discarded}
-    every = {m.full_name for m in immunization.DESCRIPTOR.message_types_by_name.values()}
+    every = topic_event_types("immunization")
     return Projection(name="consumption", topics=(event_topic("immunization"),), handlers=handlers,
                       ignored=frozenset(every - handlers.keys()), tables=("site_usage",), decoder=decode_message)

@@ -3,8 +3,8 @@ transport excursions."""
 
 from __future__ import annotations
 
+from eventkit.codec import topic_event_types
 from eventkit.projections import Projection
-from services.inventory.codec import inventory_event_types
 from services.inventory.domain import shipments as domain
 
 T = "vaxtrail.inventory.v1."
@@ -59,5 +59,5 @@ HANDLERS = {
 
 def shipments(topic: str, codec) -> Projection:
     return Projection(name="shipments", topics=(topic,), handlers=HANDLERS,
-                      ignored=inventory_event_types() - HANDLERS.keys(), tables=("shipments", "shipment_lines"),
+                      ignored=topic_event_types("inventory") - HANDLERS.keys(), tables=("shipments", "shipment_lines"),
                       decoder=codec.decode)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from eventkit.codec import topic_event_types
 from eventkit.projections import Projection
-from services.inventory.codec import inventory_event_types
 from services.inventory.domain import ledger
 
 T = "vaxtrail.inventory.v1."
@@ -115,5 +115,5 @@ HANDLERS = {
 
 def stock_on_hand(topic: str, codec) -> Projection:
     return Projection(name="stock_on_hand", topics=(topic,), handlers=HANDLERS,
-                      ignored=inventory_event_types() - HANDLERS.keys(), tables=("stock_on_hand", "stock_ledger", "consumption_discrepancies"),
+                      ignored=topic_event_types("inventory") - HANDLERS.keys(), tables=("stock_on_hand", "stock_ledger", "consumption_discrepancies"),
                       decoder=codec.decode)

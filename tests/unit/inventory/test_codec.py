@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from services.inventory.codec import build_codec, inventory_event_types
+from eventkit.codec import topic_event_types
+from services.inventory.codec import build_codec
 from services.inventory.domain import coldchain, ledger, lots, reference, shipments
 from vaxtrail.inventory.v1 import events_pb2
 
@@ -74,4 +75,4 @@ def test_a_dose_received_payload_reads_with_the_generated_message_alone():
 
 def test_the_topic_catalogue_lists_every_inventory_message():
     assert {"vaxtrail.inventory.v1.DoseReceived", "vaxtrail.inventory.v1.StockIssued",
-            "vaxtrail.inventory.v1.ShipmentDispatched"} <= inventory_event_types()
+            "vaxtrail.inventory.v1.ShipmentDispatched"} <= topic_event_types("inventory")
