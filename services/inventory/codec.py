@@ -3,13 +3,25 @@
 from __future__ import annotations
 
 from eventkit.codec import ProtoCodec
-from services.inventory import domain
+from services.inventory.domain import coldchain, ledger, lots, reference, shipments
 from vaxtrail.inventory.v1 import events_pb2
+
+EVENTS = (
+    reference.LocationRegistered, reference.LocationDeactivated, reference.PresentationDefined,
+    lots.LotRegistered, lots.LotExpiryExtended, lots.LotSuspended, lots.LotReleased, lots.LotRecalled,
+    ledger.DoseReceived, ledger.StockIssued, ledger.StockTransferredIn, ledger.StockAdjusted,
+    ledger.PhysicalCountRecorded, ledger.StockMovementReversed, ledger.VialsThawed,
+    ledger.StockConsumed, ledger.ConsumptionDiscrepancyDetected,
+    coldchain.StorageUnitRegistered, coldchain.TemperatureExcursionDetected, coldchain.ExcursionAssessed,
+    shipments.ShipmentDispatched, shipments.ShipmentReceived, shipments.ShipmentLost, shipments.ShipmentReturned,
+)
+"""Every event this service appends; each maps to the message of the same name."""
 
 
 def build_codec() -> ProtoCodec:
     codec = ProtoCodec()
-    codec.register(domain.DoseReceived, events_pb2.DoseReceived)
+    for event in EVENTS:
+        codec.register(event, getattr(events_pb2, event.__name__))
     return codec
 
 

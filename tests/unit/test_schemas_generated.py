@@ -29,7 +29,8 @@ EXPECTED_EVENTS: dict[str, tuple[str, ...]] = {
         "LotRecalled", "DoseReceived", "ShipmentDispatched", "ShipmentReceived", "ShipmentLost",
         "ShipmentReturned", "StockAdjusted", "PhysicalCountRecorded", "StockMovementReversed",
         "StorageUnitRegistered", "TemperatureExcursionDetected", "ExcursionAssessed", "VialsThawed",
-        "LocationRegistered", "LocationDeactivated",
+        "LocationRegistered", "LocationDeactivated", "StockIssued", "StockTransferredIn", "StockConsumed",
+        "ConsumptionDiscrepancyDetected",
     ),
     "allocation": (
         "AllocationPlanDrafted", "BatchAllocated", "AllocationPlanSubmitted", "AllocationPlanApproved",
