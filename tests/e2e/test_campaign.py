@@ -29,7 +29,7 @@ from datetime import timedelta
 import pytest
 
 from services.certificate import verify as offline_verifier
-from tests.integration.kafka_helpers import wait_for
+from tests.integration.kafka_helpers import read_topic, wait_for
 from tests.integration.registration_csv import to_csv, valid_row
 from tests.integration.registration_support import person_body, wait_for_centre, wait_for_session
 
@@ -383,3 +383,15 @@ def test_6_every_vaccinated_person_gets_a_certificate_that_verifies_offline(camp
     for person in c.vaccinated:
         wait_for(lambda p=person: citizen_view(p), timeout=TIMEOUT, what=f"{person}'s dose and certificate")
     c.done.add("6")
+
+
+# -- 7. nothing was lost on the way -------------------------------------------------------------------------
+
+def test_7_no_service_dead_lettered_any_event_of_the_campaign(campaign, infra):
+    """Every event type each service met on the topics it reads was handled or explicitly ignored."""
+    after(campaign, "6")
+    if not infra.kafka_managed:
+        pytest.skip("a shared broker (KAFKA_BOOTSTRAP) may hold other runs' dead letters")
+    dead = {service: len(read_topic(infra.kafka_bootstrap, f"vaxtrail.{service}.dlq.v1"))
+            for service in campaign.stack.services}
+    assert dead == dict.fromkeys(campaign.stack.services, 0)
