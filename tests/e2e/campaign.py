@@ -91,6 +91,13 @@ class Campaign:
                  what=f"allocation to read {doses} doses at {location_id}")
 
 
+    def demand(self, level: str, province_code: str) -> dict[str, int]:
+        """Approved registrants per unit, as allocation's demand read model (registration's topic) counts them."""
+        response = self.stack.get("allocation", "/v1/demand", self.stack.headers("analyst", "national"),
+                                  level=level, province_code=province_code)
+        return {i["unit_id"]: i["population"] for i in response.json()["items"] if i["population"]}
+
+
 def scalar(service, query: str, *params):
     """One value from a service's own database (its read models): what a step waits for."""
     with psycopg.connect(service.database_url) as conn:

@@ -143,6 +143,9 @@ def test_3a_a_national_plan_is_released_shipped_and_delivered_then_the_province_
     after(campaign, "2")
     c = campaign
     c.expect_supply(NATIONAL, 1_000)  # allocation reads inventory's DoseReceived from the topic
+    # ... and registration's approvals and assignments: the demand a plan can be proposed from.
+    wait_for(lambda: c.demand("NATIONAL", "") == {PROVINCE: 20} and c.demand("PROVINCE", PROVINCE) == {DISTRICT: 20},
+             timeout=TIMEOUT, what="20 approved registrants in allocation's demand read model")
 
     national = _release_plan(c, {
         "plan_id": f"AP-NAT-{c.run}", "level": "NATIONAL", "source_location_id": NATIONAL, "lot_ids": [c.lot],
@@ -352,6 +355,20 @@ def _check_in_and_screen(c: Campaign, person: str, n: int, vaccinator: dict) -> 
     screened = created(c.stack.post("immunization", f"/v1/visits/{visit}/screening", {
         "vitals": vitals, "screened_at": c.ago(hours=2, minutes=58 - n)}, vaccinator), "a screening")
     return visit, screened["outcome"]
+
+
+def test_5b_allocation_reserves_second_doses_for_the_first_doses_the_site_gave(campaign):
+    """Allocation reads DoseAdministered from immunization's topic (INV-18's input)."""
+    after(campaign, "5")
+    c = campaign
+    wait_rows(c.stack["allocation"], "SELECT count(*) FROM doses_given WHERE site_id = %s", SITE, expected=19,
+              what="19 doses given in allocation's read model")
+    reserved = created(c.stack.post("allocation", "/v1/second-dose-reserves", {
+        "unit_id": PROVINCE, "presentation_id": PRESENTATION, "cohort": c.session_id}, c.national()), "a reserve")
+    assert reserved["reserved_doses"] == 19, reserved
+    availability = c.stack.get("allocation", "/v1/availability", c.national(), location_id=NATIONAL,
+                               presentation_id=PRESENTATION).json()
+    assert availability["reserved"] == 19, availability
 
 
 # -- 6. certificates -----------------------------------------------------------------------------------------
