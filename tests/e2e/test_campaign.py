@@ -1,0 +1,426 @@
+"""A vaccination campaign end to end, over HTTP, across the five real services.
+
+Inventory, registration, allocation, immunization and certificate each run as their own gunicorn web +
+worker against one PostgreSQL server and one Kafka broker; nothing here publishes an event a service
+should have produced — every fact one service learns from another travels through that service's relay
+and topic. The steps run in order and hand on their results (``Campaign``); a step whose predecessor did
+not complete is skipped, so a broken link in the chain shows as one failure, not a cascade.
+
+Hand-computed figures (doses of one fresh 10-dose AstraZeneca lot):
+
+    step                                      NAT-EPI  CDC-79  SU-ARMY  DHC-760  S-79-760-01
+    1 receipt at the national store 1,000       1,000       0        0        0            0
+    3 national plan 600 -> 79, 200 -> army,       200     600      200        0            0
+      released, dispatched, delivered
+    3 province plan 300 -> district 760           200     300      200      300            0
+    3 session: 30 dispensed, shipped to site      200     300      200      270           30
+    5 two vials opened (19 doses, 1 residual)     200     300      200      270           10
+
+    20 people (12 by bulk CSV upload, 8 by citizens), approved, assigned to DHC-760, booked into the
+    session; 19 screened eligible and vaccinated, one postponed (38.2 °C); open-vial wastage 1 dose;
+    19 PARTIAL certificates (one AstraZeneca dose of a two-dose series), each HC1 verifying offline.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+import pytest
+
+from services.certificate import verify as offline_verifier
+from tests.integration.kafka_helpers import read_topic, wait_for
+from tests.integration.registration_csv import to_csv, valid_row
+from tests.integration.registration_support import person_body, wait_for_centre, wait_for_session
+
+from .campaign import (
+    ARMY,
+    CDC,
+    CENTRE,
+    DISTRICT,
+    ICT,
+    NATIONAL,
+    PRESENTATION,
+    PROVINCE,
+    SITE,
+    TIMEOUT,
+    Campaign,
+    scalar,
+    wait_rows,
+)
+from .stack import start_stack, stop_stack
+
+UPLOADED, SELF_REGISTERED = 12, 8
+FEVER = {"temperature_celsius": "38.2", "pulse_per_minute": 80, "systolic_mmhg": 120, "diastolic_mmhg": 75,
+         "respiratory_rate_per_minute": 16}
+NORMAL = FEVER | {"temperature_celsius": "36.8"}
+
+
+@pytest.fixture(scope="module")
+def campaign(infra, tmp_path_factory):
+    stack = start_stack(infra, tmp_path_factory.mktemp("e2e"))
+    try:
+        yield Campaign(stack)
+    finally:
+        stop_stack(stack, infra)
+
+
+def after(campaign: Campaign, step: str) -> None:
+    if step not in campaign.done:
+        pytest.skip(f"step {step} did not complete")
+
+
+def created(response, what: str) -> dict:
+    assert response.status_code == 201, f"{what}: {response.status_code} {response.text}"
+    return response.json()
+
+
+# -- 1. inventory: reference data and a national receipt ---------------------------------------------------
+
+def test_1_inventory_seeds_the_reference_data_and_receives_a_lot_at_the_national_store(campaign):
+    c, stack = campaign, campaign.stack
+    seeded = stack.post("inventory", "/v1/reference/seed", {"version": 1}, c.national())
+    assert seeded.status_code in (200, 201), seeded.text
+    c.lot = f"LOT-E2E-{c.run}"
+    created(stack.post("inventory", "/v1/lots", {
+        "lot_id": c.lot, "lot_number": c.lot, "presentation_id": PRESENTATION, "presentation_version": 1,
+        "manufacture_date": (c.now - timedelta(days=60)).date().isoformat(),
+        "label_expiry_date": (c.now + timedelta(days=400)).date().isoformat(), "funding_source": "COVAX",
+        "release_certificate_reference": f"NICVB-{c.run}"}, c.national()), "the lot")
+    created(stack.post("inventory", "/v1/receipts", {
+        "location_id": NATIONAL, "lot_id": c.lot, "presentation_id": PRESENTATION, "doses": 1_000, "vials": 100,
+        "source": "covax", "shipment_reference": f"COVAX-{c.run}", "received_at": c.ago(hours=8)}, c.national()),
+        "the national receipt")
+    c.expect_stock({NATIONAL: 1_000}, "1,000 doses at the national store")
+    c.done.add("1")
+
+
+# -- 2. registration: people registered, approved, assigned to a district centre ---------------------------
+
+def test_2_people_register_and_the_province_approves_and_assigns_them_to_the_district_centre(campaign):
+    after(campaign, "1")
+    c, stack, registration = campaign, campaign.stack, campaign.stack["registration"]
+    rows = [valid_row(i, PROVINCE, DISTRICT) for i in range(UPLOADED)]
+    upload = stack.http.post(registration.url(f"/v1/organisations/ORG-E2E-{c.run}/uploads"), data=to_csv(rows),
+                             headers=c.province() | {"Content-Type": "text/csv"}, timeout=120)
+    report = created(upload, "the bulk upload")
+    assert (report["rows"], report["registered"], report["problems"]) == (UPLOADED, UPLOADED, [])
+    for i in range(SELF_REGISTERED):
+        citizen = stack.headers("citizen", "person:none", sub=f"citizen-{c.run}-{i}")
+        created(stack.post("registration", "/v1/persons", person_body(PROVINCE, DISTRICT, full_name="Lê Văn Tâm"),
+                           citizen), "a citizen's registration")
+
+    # The persons this registration service registered (its own event store): 12 uploaded + 8 citizens.
+    c.people = _registered(registration)
+    assert len(c.people) == UPLOADED + SELF_REGISTERED
+
+    def queued() -> bool:
+        items = stack.get("registration", f"/v1/provinces/{PROVINCE}/approval-queue", c.province(),
+                          district_code=DISTRICT, limit=100).json()["items"]
+        return {i["person_id"] for i in items} >= set(c.people)
+    wait_for(queued, timeout=TIMEOUT, what="20 people in the province's approval queue")
+
+    # Registration learned DHC-760 from inventory's LocationRegistered, relayed from inventory's seed.
+    wait_for_centre(registration, CENTRE)
+    for person in c.people:
+        created(stack.post("registration", f"/v1/persons/{person}/approval", {}, c.province()), "an approval")
+        created(stack.post("registration", f"/v1/persons/{person}/district-assignment",
+                           {"district_health_centre_id": CENTRE}, c.province()), "a district assignment")
+    record = stack.get("registration", f"/v1/persons/{c.people[0]}", c.citizen(c.people[0])).json()
+    assert record["status"] == "APPROVED", record
+    c.done.add("2")
+
+
+def _registered(registration) -> list[str]:
+    return scalar(registration, "SELECT coalesce(array_agg(aggregate_id ORDER BY position), '{}') FROM events"
+                  " WHERE event_type = %s", "vaxtrail.registration.v1.PersonRegistered")
+
+
+# -- 3. allocation down the supply tree, with inventory moving the stock -----------------------------------
+
+def test_3a_a_national_plan_is_released_shipped_and_delivered_then_the_province_releases_to_its_district(
+        campaign):
+    after(campaign, "2")
+    c = campaign
+    c.expect_supply(NATIONAL, 1_000)  # allocation reads inventory's DoseReceived from the topic
+    # ... and registration's approvals and assignments: the demand a plan can be proposed from.
+    wait_for(lambda: c.demand("NATIONAL", "") == {PROVINCE: 20} and c.demand("PROVINCE", PROVINCE) == {DISTRICT: 20},
+             timeout=TIMEOUT, what="20 approved registrants in allocation's demand read model")
+
+    national = _release_plan(c, {
+        "plan_id": f"AP-NAT-{c.run}", "level": "NATIONAL", "source_location_id": NATIONAL, "lot_ids": [c.lot],
+        "lines": [{"recipient_unit_id": PROVINCE, "doses": 600}, {"recipient_unit_id": ARMY, "doses": 200}]},
+        writer=c.national("anh"), approver=c.national("binh"))
+    lines = {line["recipient_unit_id"]: line for line in national["lines"]}
+    assert {unit: (line["doses"], line["released"]) for unit, line in lines.items()} == {
+        PROVINCE: (600, 600), ARMY: (200, 200)}
+
+    # Inventory ships each released line (it learns the release from allocation's topic) and the
+    # receivers sign the proof of delivery.
+    _ship(c, national["plan_id"], lines[PROVINCE]["line_id"], NATIONAL, CDC, 600, 7, c.national(), c.province())
+    _ship(c, national["plan_id"], lines[ARMY]["line_id"], NATIONAL, ARMY, 200, 7, c.national(), c.national())
+    c.expect_stock({NATIONAL: 200, CDC: 600, ARMY: 200}, "the national plan delivered")
+    c.expect_supply(CDC, 600)
+
+    province = _release_plan(c, {
+        "plan_id": f"AP-79-{c.run}", "level": "PROVINCE", "province_code": PROVINCE,
+        "lines": [{"recipient_unit_id": DISTRICT, "doses": 300}]},
+        writer=c.province("lan"), approver=c.province("minh"))
+    [c.district_line] = province["lines"]
+    assert (c.district_line["recipient_location_id"], c.district_line["released"]) == (CENTRE, 300)
+    c.province_plan = province["plan_id"]
+    c.done.add("3a")
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "inventory gap: check_allocation_line (services/inventory/domain/shipments.py) matches a non-PROVINCE line "
+    "by location id, but a province plan's line names the DISTRICT by its code ('760'), so every dispatch to "
+    "DHC-760 naming the line is refused 422 INV-17 to_location_id (see docs/e2e.md)"))
+def test_3b_inventory_checks_a_dispatch_against_a_province_plan_line_like_a_national_one(campaign):
+    """310 doses against a line released for 300: once the district line is matched, the answer is INV-15
+    (more than released), as for a national line. Either way nothing is written."""
+    after(campaign, "3a")
+    c = campaign
+    _wait_for_release(c, c.province_plan, c.district_line["line_id"])
+    refused = c.stack.post("inventory", "/v1/shipments", {
+        "shipment_id": f"SHP-{c.run}-OVER", "from_location_id": CDC, "to_location_id": CENTRE,
+        "lines": [{"lot_id": c.lot, "doses": 310}], "dispatched_at": c.ago(hours=6, minutes=30),
+        "allocation_plan_id": c.province_plan, "allocation_line_id": c.district_line["line_id"]}, c.province())
+    assert refused.status_code == 422, refused.text
+    assert (refused.json()["rule"], refused.json()["field"]) == ("INV-15", "lines"), refused.json()
+
+
+def test_3c_the_district_receives_its_stock_plans_a_session_and_dispenses_to_the_site(campaign):
+    after(campaign, "3a")
+    c, stack = campaign, campaign.stack
+    # Names the province plan but not its line: inventory refuses the line (test_3b), so allocation
+    # still counts these 300 doses as promised at CDC-79 (its "dispatched against the line" stays 0).
+    _ship(c, c.province_plan, "", CDC, CENTRE, 300, 6, c.province(), c.district())
+    c.expect_stock({CDC: 300, CENTRE: 300}, "the province plan delivered")
+    c.expect_supply(CENTRE, 300)
+
+    # The district plans a session at its site (starting soon, so appointments can still be booked) and
+    # dispenses three vials to it; inventory moves them to the site under the session's id.
+    starts = (c.now + timedelta(minutes=20)).astimezone(ICT)
+    c.session_id = f"SES-E2E-{c.run}"
+    created(stack.post("allocation", "/v1/sessions", {
+        "session_id": c.session_id, "site_id": SITE, "session_date": starts.date().isoformat(),
+        "starts_at": starts.isoformat(), "ends_at": (starts + timedelta(hours=4)).isoformat(),
+        "injection_tables": 1, "presentation_id": PRESENTATION, "planned_persons": 30, "planned_doses": 30},
+        c.district()), "the session plan")
+    created(stack.post("allocation", f"/v1/sessions/{c.session_id}/dispensations",
+                       {"lines": [{"lot_id": c.lot, "doses": 30, "vials": 3}]}, c.district()), "the dispensation")
+    _ship(c, c.session_id, "", CENTRE, SITE, 30, 4, c.district(), c.site_manager())
+    c.expect_stock({NATIONAL: 200, CDC: 300, ARMY: 200, CENTRE: 270, SITE: 30}, "30 doses at the site")
+    c.done.add("3c")
+
+
+def _release_plan(c: Campaign, plan: dict, *, writer: dict, approver: dict) -> dict:
+    """Draft (MANUAL), submit, approve by a second officer, release; returns the released plan."""
+    stack, pid = c.stack, plan["plan_id"]
+    created(stack.post("allocation", "/v1/allocation-plans", {
+        "presentation_id": PRESENTATION, "method": "MANUAL", "funding_source": "COVAX",
+        "legal_reference": f"QD-{c.run}", "completion_deadline_date": (c.now + timedelta(days=60)).date().isoformat(),
+        **plan}, writer), f"plan {pid}")
+    created(stack.post("allocation", f"/v1/allocation-plans/{pid}/submit", {"comment": "e2e"}, writer), "submit")
+    self_approval = stack.post("allocation", f"/v1/allocation-plans/{pid}/approve", {}, writer)
+    assert (self_approval.status_code, self_approval.json()["rule"]) == (422, "INV-16"), self_approval.text
+    created(stack.post("allocation", f"/v1/allocation-plans/{pid}/approve", {"comment": "ok"}, approver), "approve")
+    released = created(stack.post("allocation", f"/v1/allocation-plans/{pid}/release", {}, approver), "release")
+    assert released["status"] == "RELEASED", released
+    return stack.get("allocation", f"/v1/allocation-plans/{pid}", approver).json()
+
+
+def _wait_for_release(c: Campaign, plan_id: str, line_id: str) -> None:
+    """Inventory's read of allocation's topic must have seen the release before a dispatch names it (INV-16)."""
+    wait_rows(c.stack["inventory"], "SELECT count(*) FROM allocation_lines WHERE plan_id = %s AND line_id = %s"
+              " AND doses_released > 0", plan_id, line_id, expected=1, what=f"release {plan_id}/{line_id}")
+
+
+def _ship(c: Campaign, plan_id: str, line_id: str, sender: str, receiver: str, doses: int, hours_ago: int,
+          shipper: dict, signer: dict) -> None:
+    """Inventory: dispatch (naming the allocation it fulfils) and the receiver's proof of delivery."""
+    shipment = f"SHP-{c.run}-{receiver}"
+    if line_id:
+        _wait_for_release(c, plan_id, line_id)
+    created(c.stack.post("inventory", "/v1/shipments", {
+        "shipment_id": shipment, "from_location_id": sender, "to_location_id": receiver,
+        "lines": [{"lot_id": c.lot, "doses": doses}], "dispatched_at": c.ago(hours=hours_ago),
+        "allocation_plan_id": plan_id, "allocation_line_id": line_id}, shipper), f"dispatch {sender} -> {receiver}")
+    created(c.stack.post("inventory", f"/v1/shipments/{shipment}/delivery", {
+        "received_at": c.ago(hours=hours_ago - 0.5), "lines": [{"lot_id": c.lot, "accepted_doses": doses,
+                                                                 "vvm_stage": 1}]}, signer),
+            f"delivery at {receiver}")
+
+
+# -- 4. registration: appointments in the planned session ---------------------------------------------------
+
+def test_4_everyone_gets_an_appointment_in_the_planned_session(campaign):
+    after(campaign, "3c")
+    c, registration = campaign, campaign.stack["registration"]
+    wait_for_session(registration, c.session_id)  # SessionPlanned, relayed from allocation
+    for person in c.people:
+        created(c.stack.post("registration", f"/v1/persons/{person}/appointments", {"session_id": c.session_id},
+                             c.district()), "an appointment")
+    record = c.stack.get("registration", f"/v1/persons/{c.people[-1]}", c.citizen(c.people[-1])).json()
+    assert record["appointment"]["session_id"] == c.session_id, record
+    c.done.add("4")
+
+
+# -- 5. immunization: the session day ----------------------------------------------------------------------
+
+def test_5_the_site_vaccinates_and_inventory_books_the_opened_vials_out_of_the_site_stock(campaign):
+    after(campaign, "4")
+    c, immunization = campaign, campaign.stack["immunization"]
+    _wait_for_immunization_references(c)
+    vaccinator = c.vaccinator()
+    created(c.stack.post("immunization", f"/v1/sessions/{c.session_id}/open", {
+        "opened_at": c.ago(hours=3), "staff": [{"actor_id": "vaccinator-s1", "role": "VACCINATOR"}]},
+        c.site_manager()), "the session opening")
+
+    visits = {}
+    for n, person in enumerate(c.people):
+        visits[person] = _check_in_and_screen(c, person, n, vaccinator)
+    c.postponed = [p for p, (_, outcome) in visits.items() if outcome == "POSTPONED"]
+    c.vaccinated = [p for p, (_, outcome) in visits.items() if outcome == "ELIGIBLE"]
+    assert (len(c.vaccinated), len(c.postponed)) == (19, 1)
+
+    vial = ""
+    for i, person in enumerate(c.vaccinated):
+        when = c.ago(hours=2, minutes=20 - 2 * i)
+        if i % 10 == 0:  # a fresh 10-dose vial for every ten people; the empty one is discarded
+            if vial:
+                created(c.stack.post("immunization", f"/v1/sessions/{c.session_id}/vials/{vial}/discard",
+                                     {"discarded_at": when, "reason": "EMPTY", "residual_doses": 0}, vaccinator),
+                        "an empty vial's discard")
+            vial = created(c.stack.post("immunization", f"/v1/sessions/{c.session_id}/vials",
+                                        {"lot_id": c.lot, "opened_at": when}, vaccinator),
+                           "a vial opening")["vial_opening_id"]
+        visit = visits[person][0]
+        created(c.stack.post("immunization", f"/v1/visits/{visit}/doses", {
+            "vial_opening_id": vial, "series": "PRIMARY", "dose_number": 1, "administered_at": when}, vaccinator),
+            "a dose")
+        created(c.stack.post("immunization", f"/v1/visits/{visit}/observation", {
+            "ended_at": c.ago(hours=2, minutes=20 - 2 * i - 31), "outcome": "NO_REACTION"}, vaccinator),
+            "an observation")
+    [postponed] = c.postponed
+    created(c.stack.post("immunization", f"/v1/visits/{visits[postponed][0]}/not-administered",
+                         {"reason": "POSTPONED", "recorded_at": c.ago(hours=1)}, vaccinator), "no dose")
+    created(c.stack.post("immunization", f"/v1/sessions/{c.session_id}/close",
+                         {"closed_at": c.ago(minutes=30), "discard_open_vials": True}, c.site_manager()),
+            "the session closing")
+
+    def day_sheet() -> dict | None:
+        sheet = c.stack.get("immunization", f"/v1/sessions/{c.session_id}/day-sheet", c.site_manager()).json()
+        totals = sheet.get("totals", {})
+        return sheet if sheet.get("status") == "CLOSED" and (totals["observed"], totals["doses_drawn"]) == (
+            19, 19) and all(v["discarded_at"] for v in sheet["vials"]) else None
+    totals = wait_for(day_sheet, timeout=TIMEOUT, what="the closed session's day sheet")["totals"]
+    # Not "vaccinated": the day sheet joins doses to visits in a read model that can drop one (docs/e2e.md).
+    assert {k: totals[k] for k in ("checked_in", "postponed", "doses_opened", "doses_drawn", "open_vial_wastage")
+            } == {"checked_in": 20, "postponed": 1, "doses_opened": 20, "doses_drawn": 19, "open_vial_wastage": 1}
+    wait_for(lambda: _doses_reported(c) == 19, timeout=TIMEOUT, what="19 doses in the site's dose report")
+
+    # Inventory consumes VialOpened from immunization's topic: two whole vials leave the site's stock.
+    c.expect_stock({SITE: 10, CENTRE: 270}, "two opened vials booked out of the site's stock")
+    card = c.stack.get("inventory", "/v1/stock-card", c.site_manager(), location_id=SITE, lot_id=c.lot).json()
+    assert [(line["kind"], line["doses"], line["balance"]) for line in card["lines"]] == [
+        ("TRANSFER_IN", 30, 30), ("CONSUMPTION", -10, 20), ("CONSUMPTION", -10, 10)]
+    wastage = c.stack.get("inventory", "/v1/wastage", c.site_manager(), location_id=SITE).json()
+    assert wastage["open_vial_wastage_doses"] == 1, wastage
+    assert scalar(immunization, "SELECT count(*) FROM events WHERE event_type = %s",
+                  "vaxtrail.immunization.v1.DoseAdministered") == 19
+    c.done.add("5")
+
+
+def _doses_reported(c: Campaign) -> int:
+    """Doses given at the site, from immunization's dose report (one row per day and vaccine code)."""
+    days = {"date_from": (c.now - timedelta(days=1)).date().isoformat(),
+            "date_to": (c.now + timedelta(days=1)).date().isoformat()}
+    report = c.stack.get("immunization", "/v1/reports/doses", c.site_manager(), level="site", code=SITE, **days)
+    assert report.status_code == 200, report.text
+    return sum(row["doses"] for row in report.json()["items"])
+
+
+def _wait_for_immunization_references(c: Campaign) -> None:
+    """Immunization's read models of the other topics: the people, the session plan, the lot at the site."""
+    immunization = c.stack["immunization"]
+    wait_rows(immunization, "SELECT count(*) FROM ref_person WHERE person_id = ANY(%s) AND approved"
+              " AND district_health_centre_id = %s", c.people, CENTRE, expected=len(c.people),
+              what="20 approved, assigned people")
+    wait_rows(immunization, "SELECT count(*) FROM ref_session_plan WHERE session_id = %s", c.session_id,
+              expected=1, what="the session plan")
+    wait_rows(immunization, "SELECT count(*) FROM ref_site_stock WHERE lot_id = %s AND location_id = %s", c.lot,
+              SITE, expected=1, what="the lot held at the site")
+
+
+def _check_in_and_screen(c: Campaign, person: str, n: int, vaccinator: dict) -> tuple[str, str]:
+    issued = c.stack.get("immunization", f"/v1/persons/{person}/check-in-pass", c.citizen(person),
+                         session_id=c.session_id)
+    assert issued.status_code == 200, issued.text
+    check_in_pass = issued.json()  # the citizen's app: QR token and presence code
+    visit = created(c.stack.post("immunization", f"/v1/sessions/{c.session_id}/check-ins", {
+        "identity_method": "QR", "qr_token": check_in_pass["qr_token"],
+        "presence_code": check_in_pass["presence_code"], "checked_in_at": c.ago(hours=2, minutes=59 - n)},
+        vaccinator), "a check-in")["visit_id"]
+    vitals = FEVER if n == len(c.people) - 1 else NORMAL
+    screened = created(c.stack.post("immunization", f"/v1/visits/{visit}/screening", {
+        "vitals": vitals, "screened_at": c.ago(hours=2, minutes=58 - n)}, vaccinator), "a screening")
+    return visit, screened["outcome"]
+
+
+def test_5b_allocation_reserves_second_doses_for_the_first_doses_the_site_gave(campaign):
+    """Allocation reads DoseAdministered from immunization's topic (INV-18's input)."""
+    after(campaign, "5")
+    c = campaign
+    wait_rows(c.stack["allocation"], "SELECT count(*) FROM doses_given WHERE site_id = %s", SITE, expected=19,
+              what="19 doses given in allocation's read model")
+    reserved = created(c.stack.post("allocation", "/v1/second-dose-reserves", {
+        "unit_id": PROVINCE, "presentation_id": PRESENTATION, "cohort": c.session_id}, c.national()), "a reserve")
+    assert reserved["reserved_doses"] == 19, reserved
+    availability = c.stack.get("allocation", "/v1/availability", c.national(), location_id=NATIONAL,
+                               presentation_id=PRESENTATION).json()
+    assert availability["reserved"] == 19, availability
+
+
+# -- 6. certificates -----------------------------------------------------------------------------------------
+
+def test_6_every_vaccinated_person_gets_a_certificate_that_verifies_offline(campaign, tmp_path, capsys):
+    after(campaign, "5")
+    c, certificate = campaign, campaign.stack["certificate"]
+
+    def current_dcc(person: str) -> dict | None:
+        response = c.stack.get("certificate", f"/v1/persons/{person}/record", c.citizen(person))
+        if response.status_code != 200:
+            return None
+        return response.json()["current"].get("EU_DCC_HC1")
+
+    verifier = ["--sync", certificate.base_url, "--cache", str(tmp_path / "verifier")]
+    for person in c.vaccinated:
+        dcc = wait_for(lambda p=person: current_dcc(p), timeout=TIMEOUT, what=f"a certificate for {person}")
+        assert dcc["level"] == "PARTIAL" and dcc["qr"].startswith("HC1:"), dcc
+        assert offline_verifier.main([dcc["qr"], *verifier]) == 0
+        verified = json.loads(capsys.readouterr().out)
+        assert (verified["valid"], verified["certificate_id"], verified["entries"][0]["dn"]) == (
+            True, dcc["certificate_id"], 1), verified
+    assert current_dcc(c.postponed[0]) is None
+
+    # Registration's citizen view shows the dose and the certificate (immunization + certificate topics).
+    def citizen_view(person: str) -> dict | None:
+        record = c.stack.get("registration", f"/v1/persons/{person}", c.citizen(person)).json()
+        return record if len(record["doses"]) == 1 and record["certificates"] else None
+    for person in c.vaccinated:
+        wait_for(lambda p=person: citizen_view(p), timeout=TIMEOUT, what=f"{person}'s dose and certificate")
+    c.done.add("6")
+
+
+# -- 7. nothing was lost on the way -------------------------------------------------------------------------
+
+def test_7_no_service_dead_lettered_any_event_of_the_campaign(campaign, infra):
+    """Every event type each service met on the topics it reads was handled or explicitly ignored."""
+    after(campaign, "6")
+    if not infra.kafka_managed:
+        pytest.skip("a shared broker (KAFKA_BOOTSTRAP) may hold other runs' dead letters")
+    dead = {service: len(read_topic(infra.kafka_bootstrap, f"vaxtrail.{service}.dlq.v1"))
+            for service in campaign.stack.services}
+    assert dead == dict.fromkeys(campaign.stack.services, 0)
