@@ -32,6 +32,7 @@ from services.certificate import verify as offline_verifier
 from tests.integration.kafka_helpers import read_topic, wait_for
 from tests.integration.registration_csv import to_csv, valid_row
 from tests.integration.registration_support import person_body, wait_for_centre, wait_for_session
+from tests.integration.service_procs import private_workdir
 
 from .campaign import (
     ARMY,
@@ -57,8 +58,8 @@ NORMAL = FEVER | {"temperature_celsius": "36.8"}
 
 
 @pytest.fixture(scope="module")
-def campaign(infra, tmp_path_factory):
-    stack = start_stack(infra, tmp_path_factory.mktemp("e2e"))
+def campaign(infra):
+    stack = start_stack(infra, private_workdir("e2e"))
     try:
         yield Campaign(stack)
     finally:
@@ -172,10 +173,6 @@ def test_3a_a_national_plan_is_released_shipped_and_delivered_then_the_province_
     c.done.add("3a")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "inventory gap: check_allocation_line (services/inventory/domain/shipments.py) matches a non-PROVINCE line "
-    "by location id, but a province plan's line names the DISTRICT by its code ('760'), so every dispatch to "
-    "DHC-760 naming the line is refused 422 INV-17 to_location_id (see docs/e2e.md)"))
 def test_3b_inventory_checks_a_dispatch_against_a_province_plan_line_like_a_national_one(campaign):
     """310 doses against a line released for 300: once the district line is matched, the answer is INV-15
     (more than released), as for a national line. Either way nothing is written."""
@@ -193,9 +190,9 @@ def test_3b_inventory_checks_a_dispatch_against_a_province_plan_line_like_a_nati
 def test_3c_the_district_receives_its_stock_plans_a_session_and_dispenses_to_the_site(campaign):
     after(campaign, "3a")
     c, stack = campaign, campaign.stack
-    # Names the province plan but not its line: inventory refuses the line (test_3b), so allocation
-    # still counts these 300 doses as promised at CDC-79 (its "dispatched against the line" stays 0).
-    _ship(c, c.province_plan, "", CDC, CENTRE, 300, 6, c.province(), c.district())
+    # Names the province plan's line: inventory checks the dispatch against it (recipient, released doses)
+    # and allocation sees the line as shipped.
+    _ship(c, c.province_plan, c.district_line["line_id"], CDC, CENTRE, 300, 6, c.province(), c.district())
     c.expect_stock({CDC: 300, CENTRE: 300}, "the province plan delivered")
     c.expect_supply(CENTRE, 300)
 

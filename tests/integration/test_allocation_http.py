@@ -28,12 +28,12 @@ from vaxtrail_cli.main import main as cli_main
 from . import service_procs
 from .allocation_world import World
 from .kafka_helpers import read_topic, wait_for
-from .service_procs import drop_service_database, start_service
+from .service_procs import drop_service_database, private_workdir, start_service
 
 
 @pytest.fixture(scope="module")
-def allocation(infra, tmp_path_factory):
-    workdir = tmp_path_factory.mktemp("allocation")
+def allocation(infra):
+    workdir = private_workdir("allocation")
     private, public = generate_dev_keypair(workdir / "keys")
     service = start_when_kafka_answers(infra, workdir, public)
     service.private_key = Path(private).read_bytes()

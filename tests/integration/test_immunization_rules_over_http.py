@@ -12,6 +12,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from services.immunization.bootstrap import MIGRATIONS
+from tests.integration.service_procs import private_workdir
 
 from .immunization_world import (
     Client,
@@ -36,8 +37,8 @@ def at(hour: int, minute: int = 0) -> str:
 
 
 @pytest.fixture(scope="module")
-def immunization(infra, tmp_path_factory):
-    yield from start_immunization(infra, tmp_path_factory.mktemp("immunization-rules"), MIGRATIONS)
+def immunization(infra):
+    yield from start_immunization(infra, private_workdir("immunization-rules"), MIGRATIONS)
 
 
 @pytest.fixture(scope="module")

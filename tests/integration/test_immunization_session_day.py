@@ -15,6 +15,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from services.immunization.bootstrap import MIGRATIONS
+from tests.integration.service_procs import private_workdir
 from vaxtrail.immunization.v1 import events_pb2
 
 from .immunization_world import (
@@ -39,8 +40,8 @@ def at(hour: int, minute: int = 0) -> str:
 
 
 @pytest.fixture(scope="module")
-def immunization(infra, tmp_path_factory):
-    yield from start_immunization(infra, tmp_path_factory.mktemp("immunization"), MIGRATIONS)
+def immunization(infra):
+    yield from start_immunization(infra, private_workdir("immunization"), MIGRATIONS)
 
 
 @pytest.fixture(scope="module")

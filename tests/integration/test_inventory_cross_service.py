@@ -20,6 +20,7 @@ from eventkit.kafka import make_producer
 from eventkit.kafka_record import to_record
 from eventkit.store.base import AggregateChanges
 from eventkit.testing import InMemoryEventStore
+from tests.integration.service_procs import private_workdir
 from vaxtrail.allocation.v1 import events_pb2 as allocation
 from vaxtrail.immunization.v1 import events_pb2 as immunization
 from vaxtrail_cli.main import main as cli_main
@@ -43,8 +44,8 @@ SITE = "S-79-760-01"
 
 
 @pytest.fixture(scope="module")
-def inventory(infra, tmp_path_factory):
-    service = start_inventory(infra, tmp_path_factory.mktemp("inventory-cross"))
+def inventory(infra):
+    service = start_inventory(infra, private_workdir("inventory-cross"))
     seed(service)
     yield service
     stop_inventory(service, infra)

@@ -9,6 +9,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from tests.integration.service_procs import private_workdir
+
 from .inventory_stack import (
     assert_problem,
     bearer,
@@ -26,8 +28,8 @@ from .inventory_stack import (
 
 
 @pytest.fixture(scope="module")
-def inventory(infra, tmp_path_factory):
-    service = start_inventory(infra, tmp_path_factory.mktemp("inventory-inv"))
+def inventory(infra):
+    service = start_inventory(infra, private_workdir("inventory-inv"))
     seed(service)
     yield service
     stop_inventory(service, infra)

@@ -26,6 +26,8 @@ import uuid
 import pytest
 import requests
 
+from tests.integration.service_procs import private_workdir
+
 from .inventory_stack import (
     assert_problem,
     bearer,
@@ -45,8 +47,8 @@ SITE = "S-79-760-01"
 
 
 @pytest.fixture(scope="module")
-def inventory(infra, tmp_path_factory):
-    service = start_inventory(infra, tmp_path_factory.mktemp("inventory-walk"))
+def inventory(infra):
+    service = start_inventory(infra, private_workdir("inventory-walk"))
     seed(service)
     yield service
     stop_inventory(service, infra)

@@ -18,14 +18,15 @@ from services.registration.bootstrap import MIGRATIONS, load_references
 from services.registration.bulk import COLUMNS, BulkUpload, parse_row
 from services.registration.codec import build_codec
 from services.registration.handlers import Lookups, RegistrationHandlers
+from tests.integration.service_procs import private_workdir
 
 from .registration_csv import BAD_ROWS, bad_row, to_csv, valid_row
 from .registration_support import bearer, events_count, person_body, start_registration, stop_registration
 
 
 @pytest.fixture(scope="module")
-def registration(infra, tmp_path_factory):
-    service = start_registration(infra, tmp_path_factory.mktemp("registration-bulk"))
+def registration(infra):
+    service = start_registration(infra, private_workdir("registration-bulk"))
     yield service
     stop_registration(service, infra)
 

@@ -17,6 +17,7 @@ import requests
 
 from eventkit.codec import decode_message
 from eventkit.kafka_record import from_record
+from tests.integration.service_procs import private_workdir
 from vaxtrail_cli.main import main as cli_main
 
 from .kafka_helpers import read_topic, wait_for
@@ -36,8 +37,8 @@ PDA = "vaxtrail.audit.v1.PersonalDataAccessed"
 
 
 @pytest.fixture(scope="module")
-def registration(infra, tmp_path_factory):
-    service = start_registration(infra, tmp_path_factory.mktemp("registration"))
+def registration(infra):
+    service = start_registration(infra, private_workdir("registration"))
     yield service
     stop_registration(service, infra)
 

@@ -15,6 +15,8 @@ import psycopg
 import pytest
 import requests
 
+from tests.integration.service_procs import private_workdir
+
 from .kafka_helpers import wait_for
 from .registration_csv import BAD_ROWS, bad_row, to_csv, valid_row
 from .registration_support import (
@@ -33,8 +35,8 @@ SINGLE = {"48": 130, "24": 150}        # citizens registering themselves, per pr
 
 
 @pytest.fixture(scope="module")
-def registration(infra, tmp_path_factory):
-    service = start_registration(infra, tmp_path_factory.mktemp("registration-1000"))
+def registration(infra):
+    service = start_registration(infra, private_workdir("registration-1000"))
     yield service
     stop_registration(service, infra)
 

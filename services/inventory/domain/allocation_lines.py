@@ -16,7 +16,7 @@ class AllocationLine:
     """An allocation line as inventory's read model of the allocation topic knows it."""
 
     recipient_unit_id: str
-    recipient_unit_kind: str  # PROVINCE | SPECIAL_UNIT
+    recipient_unit_kind: str  # PROVINCE | SPECIAL_UNIT (national plans) | DISTRICT (province plans)
     doses_released: int
     doses_shipped: int
     cancelled: bool = False
@@ -34,6 +34,8 @@ def check_allocation_line(command: DispatchShipment, line: AllocationLine | None
                           field="allocation_line_id", rule="INV-16")
     if line.recipient_unit_kind == "PROVINCE":
         matches = receiver.kind == "PROVINCE_STORE" and receiver.province_code == line.recipient_unit_id
+    elif line.recipient_unit_kind == "DISTRICT":  # a province plan's line names the district by its GSO code
+        matches = receiver.kind == "DISTRICT_STORE" and receiver.district_code == line.recipient_unit_id
     else:
         matches = receiver.location_id == line.recipient_unit_id
     if not matches:

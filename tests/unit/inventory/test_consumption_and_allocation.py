@@ -100,6 +100,14 @@ def test_rejects_a_shipment_to_another_recipient_than_the_line_under_inv_17():
     assert (refused.value.rule, refused.value.field) == ("INV-17", "to_location_id")
 
 
+def test_a_province_plan_line_for_a_district_accepts_that_district_store_and_no_other():
+    district_line = allocation_lines.AllocationLine("760", "DISTRICT", doses_released=300, doses_shipped=0)
+    allocation_lines.check_allocation_line(planned(), district_line, DHC_760, 300)
+    with pytest.raises(DomainError) as refused:
+        allocation_lines.check_allocation_line(planned(), district_line, CDC_79, 300)
+    assert (refused.value.rule, refused.value.field) == ("INV-17", "to_location_id")
+
+
 def test_rejects_shipping_beyond_the_released_doses_under_inv_15():
     with pytest.raises(DomainError) as refused:
         allocation_lines.check_allocation_line(planned(), LINE, CDC_79, 4_010)
