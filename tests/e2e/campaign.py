@@ -25,6 +25,7 @@ from .stack import Stack
 ICT = timezone(timedelta(hours=7))
 NATIONAL, CDC, ARMY = "NAT-EPI", "CDC-79", "SU-ARMY"
 PROVINCE, DISTRICT, CENTRE, SITE = "79", "760", "DHC-760", "S-79-760-01"
+PROVINCE_2, DISTRICT_2, CENTRE_2, CDC_2 = "01", "001", "DHC-001", "CDC-01"  # the second province
 PRESENTATION = "AZ-VAXZEVRIA-10"
 TIMEOUT = 120.0  # an upper bound for any one read model to catch up on a loaded 2-core machine
 
@@ -53,8 +54,8 @@ class Campaign:
     def national(self, name: str = "anh") -> dict:
         return self.stack.headers("national_admin", "national", sub=f"admin-{name}")
 
-    def province(self, name: str = "lan") -> dict:
-        return self.stack.headers("province_officer", f"province:{PROVINCE}", sub=f"officer-{name}")
+    def province(self, name: str = "lan", province: str = PROVINCE) -> dict:
+        return self.stack.headers("province_officer", f"province:{province}", sub=f"officer-{name}-{province}")
 
     def district(self) -> dict:
         return self.stack.headers("district_officer", f"district:{DISTRICT}", sub="officer-760")

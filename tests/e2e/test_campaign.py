@@ -8,22 +8,24 @@ not complete is skipped, so a broken link in the chain shows as one failure, not
 
 Hand-computed figures (doses of one fresh 10-dose AstraZeneca lot):
 
-    step                                      NAT-EPI  CDC-79  SU-ARMY  DHC-760  S-79-760-01
-    1 receipt at the national store 1,000       1,000       0        0        0            0
-    3 national plan 600 -> 79, 200 -> army,       200     600      200        0            0
-      released, dispatched, delivered
-    3 province plan 300 -> district 760           200     300      200      300            0
-    3 session: 30 dispensed, shipped to site      200     300      200      270           30
-    5 two vials opened (19 doses, 1 residual)     200     300      200      270           10
+    step                                      NAT-EPI  CDC-79  CDC-01  SU-ARMY  DHC-760  S-79-760-01
+    1 receipt at the national store 1,000       1,000       0       0        0        0            0
+    3 national plan 600 -> 79, 100 -> 01,         100     600     100      200        0            0
+      200 -> army, released, dispatched, delivered
+    3 province plan 300 -> district 760           100     300     100      200      300            0
+    3 session: 30 dispensed, shipped to site      100     300     100      200      270           30
+    5 two vials opened (19 doses, 1 residual)     100     300     100      200      270           10
 
-    20 people (12 by bulk CSV upload, 8 by citizens), approved, assigned to DHC-760, booked into the
-    session; 19 screened eligible and vaccinated, one postponed (38.2 °C); open-vial wastage 1 dose;
+    1,000 people: the session's 20 (12 by bulk CSV upload, 8 by citizens) and 980 more by one organisation
+    upload across provinces 79 and 01 (three bad rows reported by line), each approved by its own province
+    and assigned to its district centre (DHC-760, DHC-001). The 20 are booked into the session; 19 screened eligible and vaccinated, one postponed (38.2 °C); open-vial wastage 1 dose;
     19 PARTIAL certificates (one AstraZeneca dose of a two-dose series), each HC1 verifying offline.
 """
 
 from __future__ import annotations
 
 import json
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
@@ -37,12 +39,16 @@ from tests.integration.service_procs import private_workdir
 from .campaign import (
     ARMY,
     CDC,
+    CDC_2,
     CENTRE,
+    CENTRE_2,
     DISTRICT,
+    DISTRICT_2,
     ICT,
     NATIONAL,
     PRESENTATION,
     PROVINCE,
+    PROVINCE_2,
     SITE,
     TIMEOUT,
     Campaign,
@@ -51,7 +57,8 @@ from .campaign import (
 )
 from .stack import start_stack, stop_stack
 
-UPLOADED, SELF_REGISTERED = 12, 8
+UPLOADED, SELF_REGISTERED = 12, 8  # the session's 20 people
+REST = {PROVINCE: (DISTRICT, CENTRE, 490), PROVINCE_2: (DISTRICT_2, CENTRE_2, 490)}  # the other 980 of 1,000
 FEVER = {"temperature_celsius": "38.2", "pulse_per_minute": 80, "systolic_mmhg": 120, "diastolic_mmhg": 75,
          "respiratory_rate_per_minute": 16}
 NORMAL = FEVER | {"temperature_celsius": "36.8"}
@@ -115,18 +122,59 @@ def test_2_people_register_and_the_province_approves_and_assigns_them_to_the_dis
     c.people = _registered(registration)
     assert len(c.people) == UPLOADED + SELF_REGISTERED
 
+    # The rest of the campaign's 1,000: one organisation upload across two provinces, with bad rows - each
+    # reported with its line number - and a row repeated within the file.
+    homes = [(province, district) for province, (district, _, count) in REST.items() for _ in range(count)]
+    rest = [valid_row(1_000 + n, province, district) for n, (province, district) in enumerate(homes)]
+    bad = [rest[0] | {"national_id": "12345"},                       # not a national ID (line 982)
+           valid_row(9_001, PROVINCE, DISTRICT) | {"date_of_birth": "2030-01-01"},  # born in the future (983)
+           rest[1]]                                                   # the same person twice in one file (984)
+    upload = stack.http.post(registration.url(f"/v1/organisations/ORG-E2E-REST-{c.run}/uploads"),
+                             data=to_csv(rest + bad), headers=c.national() | {"Content-Type": "text/csv"},
+                             timeout=300)
+    report = created(upload, "the bulk upload of 980 people")
+    assert (report["rows"], report["registered"]) == (len(rest) + len(bad), len(rest)), report
+    assert sorted(problem["line"] for problem in report["problems"]) == [982, 983, 984], report["problems"]
+    everyone = _registered(registration)
+    assert len(everyone) == 1_000
+
     def queued() -> bool:
         items = stack.get("registration", f"/v1/provinces/{PROVINCE}/approval-queue", c.province(),
                           district_code=DISTRICT, limit=100).json()["items"]
         return {i["person_id"] for i in items} >= set(c.people)
     wait_for(queued, timeout=TIMEOUT, what="20 people in the province's approval queue")
 
-    # Registration learned DHC-760 from inventory's LocationRegistered, relayed from inventory's seed.
+    # Registration learned the district centres from inventory's LocationRegistered, relayed from its seed.
     wait_for_centre(registration, CENTRE)
+    wait_for_centre(registration, CENTRE_2)
     for person in c.people:
         created(stack.post("registration", f"/v1/persons/{person}/approval", {}, c.province()), "an approval")
         created(stack.post("registration", f"/v1/persons/{person}/district-assignment",
                            {"district_health_centre_id": CENTRE}, c.province()), "a district assignment")
+
+    # Each province's officer approves its own people from its queue and assigns them to a district centre.
+    def queue(province: str) -> set[str]:
+        items = stack.get("registration", f"/v1/provinces/{province}/approval-queue", c.province(province=province),
+                          limit=1000).json()["items"]
+        return {i["person_id"] for i in items}
+
+    wait_for(lambda: len(queue(PROVINCE)) + len(queue(PROVINCE_2)) == 1_000 - len(c.people), timeout=TIMEOUT,
+             what="the other 980 people in their provinces' approval queues")
+    cross = stack.post("registration", f"/v1/persons/{next(iter(queue(PROVINCE_2)))}/approval", {}, c.province())
+    assert (cross.status_code, cross.json()["rule"]) == (403, "scope"), cross.text  # only its own province
+
+    def approve_and_assign(job: tuple[str, str]) -> None:
+        person, province = job
+        officer, centre = c.province(province=province), REST[province][1]
+        created(stack.post("registration", f"/v1/persons/{person}/approval", {}, officer), "an approval")
+        created(stack.post("registration", f"/v1/persons/{person}/district-assignment",
+                           {"district_health_centre_id": centre}, officer), "a district assignment")
+
+    jobs = [(person, province) for province in REST for person in queue(province)]
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        list(pool.map(approve_and_assign, jobs))
+    wait_for(lambda: not queue(PROVINCE) and not queue(PROVINCE_2), timeout=TIMEOUT,
+             what="both approval queues emptied by the approvals")
     record = stack.get("registration", f"/v1/persons/{c.people[0]}", c.citizen(c.people[0])).json()
     assert record["status"] == "APPROVED", record
     c.done.add("2")
@@ -145,22 +193,26 @@ def test_3a_a_national_plan_is_released_shipped_and_delivered_then_the_province_
     c = campaign
     c.expect_supply(NATIONAL, 1_000)  # allocation reads inventory's DoseReceived from the topic
     # ... and registration's approvals and assignments: the demand a plan can be proposed from.
-    wait_for(lambda: c.demand("NATIONAL", "") == {PROVINCE: 20} and c.demand("PROVINCE", PROVINCE) == {DISTRICT: 20},
-             timeout=TIMEOUT, what="20 approved registrants in allocation's demand read model")
+    wait_for(lambda: c.demand("NATIONAL", "") == {PROVINCE: 510, PROVINCE_2: 490}
+             and c.demand("PROVINCE", PROVINCE) == {DISTRICT: 510},
+             timeout=TIMEOUT, what="1,000 approved registrants in allocation's demand read model")
 
     national = _release_plan(c, {
         "plan_id": f"AP-NAT-{c.run}", "level": "NATIONAL", "source_location_id": NATIONAL, "lot_ids": [c.lot],
-        "lines": [{"recipient_unit_id": PROVINCE, "doses": 600}, {"recipient_unit_id": ARMY, "doses": 200}]},
+        "lines": [{"recipient_unit_id": PROVINCE, "doses": 600}, {"recipient_unit_id": PROVINCE_2, "doses": 100},
+                  {"recipient_unit_id": ARMY, "doses": 200}]},
         writer=c.national("anh"), approver=c.national("binh"))
     lines = {line["recipient_unit_id"]: line for line in national["lines"]}
     assert {unit: (line["doses"], line["released"]) for unit, line in lines.items()} == {
-        PROVINCE: (600, 600), ARMY: (200, 200)}
+        PROVINCE: (600, 600), PROVINCE_2: (100, 100), ARMY: (200, 200)}
 
     # Inventory ships each released line (it learns the release from allocation's topic) and the
     # receivers sign the proof of delivery.
     _ship(c, national["plan_id"], lines[PROVINCE]["line_id"], NATIONAL, CDC, 600, 7, c.national(), c.province())
+    _ship(c, national["plan_id"], lines[PROVINCE_2]["line_id"], NATIONAL, CDC_2, 100, 7, c.national(),
+          c.province(province=PROVINCE_2))
     _ship(c, national["plan_id"], lines[ARMY]["line_id"], NATIONAL, ARMY, 200, 7, c.national(), c.national())
-    c.expect_stock({NATIONAL: 200, CDC: 600, ARMY: 200}, "the national plan delivered")
+    c.expect_stock({NATIONAL: 100, CDC: 600, CDC_2: 100, ARMY: 200}, "the national plan delivered")
     c.expect_supply(CDC, 600)
 
     province = _release_plan(c, {
@@ -208,7 +260,7 @@ def test_3c_the_district_receives_its_stock_plans_a_session_and_dispenses_to_the
     created(stack.post("allocation", f"/v1/sessions/{c.session_id}/dispensations",
                        {"lines": [{"lot_id": c.lot, "doses": 30, "vials": 3}]}, c.district()), "the dispensation")
     _ship(c, c.session_id, "", CENTRE, SITE, 30, 4, c.district(), c.site_manager())
-    c.expect_stock({NATIONAL: 200, CDC: 300, ARMY: 200, CENTRE: 270, SITE: 30}, "30 doses at the site")
+    c.expect_stock({NATIONAL: 100, CDC: 300, CDC_2: 100, ARMY: 200, CENTRE: 270, SITE: 30}, "30 doses at the site")
     c.done.add("3c")
 
 
