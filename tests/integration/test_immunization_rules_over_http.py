@@ -249,3 +249,23 @@ def test_overdue_lists_and_aefi_rates(hospital_day):
     rates = {r["key"]: r for r in api.get("/v1/reports/aefi-rates", analyst, by="lot").json()["items"]}
     lot = rates[world.lot("ABV5300")]
     assert lot["aefi_cases"] >= 1 and lot["rate_per_100000"] == round(lot["aefi_cases"] * 100000 / lot["doses"], 2)
+
+
+def test_malformed_inputs_are_4xx_problems_naming_the_field_and_append_nothing(hospital_day):
+    day = hospital_day
+    api, world, staff = day["api"], day["world"], day["staff"]
+    officer = api.headers("district_officer", "district:760")
+    visit = checked_in_and_screened(day, 3)
+    before = api.count_events()
+    assert problem(api.get("/v1/districts/760/overdue-doses", officer, as_of="next tuesday"))[::2] == (422, "as_of")
+    dose = {"vial_opening_id": day["vial"], "series": "PRIMARY", "dose_number": 1, "administered_at": at(9)}
+    assert problem(api.post(f"/v1/visits/{visit}/doses", {**dose, "dose_number": "one"}, staff))[0] == 422
+    assert problem(api.post(f"/v1/visits/{visit}/doses", {**dose, "dose_colour": "red"}, staff))[0] == 422
+    assert problem(api.post(f"/v1/visits/{visit}/doses", {"series": "PRIMARY"}, staff))[0] == 422
+    report = {"person_id": world.person(3), "dose_ids": ["D-" + "9" * 100_000], "onset_at": at(12),
+              "symptoms": ["rash"], "serious": False, "outcome": "RECOVERED", "source": "SITE_OBSERVATION"}
+    assert problem(api.post("/v1/aefi", report, staff))[0] in (403, 422)
+    huge = {"items": [{"sequence": 2 ** 64, "kind": "dose", "visit_id": visit, "body": dose}]}
+    response = api.post(f"/v1/sites/{day['site']}/devices/TAB-Z-{world.tag}/batches", huge, staff)
+    assert problem(response)[::2] == (422, "items.0.sequence")
+    assert api.count_events() == before

@@ -180,7 +180,8 @@ class Accepted(BaseModel):
 
 
 class BatchItemModel(Strict):
-    sequence: int = Field(ge=0, description="the device's local sequence number (idempotency key with device id)")
+    sequence: int = Field(ge=0, le=2**63 - 1,  # DoseAdministered.device_sequence is an int64
+                          description="the device's local sequence number (idempotency key with device id)")
     kind: Literal["check_in", "screening", "vial_open", "vial_discard", "dose", "not_administered", "observation"]
     session_id: str | None = OptionalId
     visit_id: str | None = OptionalId
