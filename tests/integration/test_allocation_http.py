@@ -9,6 +9,7 @@ example over HTTP, answered 422 problem+json naming the rule and field, with not
 
 from __future__ import annotations
 
+import json
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
@@ -344,3 +345,33 @@ def test_concurrent_plannings_of_one_session_create_it_once(allocation, world):
         statuses = sorted(pool.map(lambda _: post(allocation, "/v1/sessions", session, officer).status_code, range(4)))
     assert statuses == [201, 409, 409, 409]  # DuplicateEntity, or INV-37 when both decided on version 0
     assert events_of(allocation, session["session_id"]) == 1
+
+
+def post_raw(service, path: str, body: dict, headers) -> requests.Response:
+    """POST a body as Python's json writes it (NaN and Infinity included, which ``requests`` refuses to send)."""
+    return requests.post(service.url(path), data=json.dumps(body), timeout=30,
+                         headers={**headers, "Content-Type": "application/json"})
+
+
+def test_malformed_plans_and_sessions_are_422s_naming_the_field_and_write_nothing(allocation, world):
+    admin = bearer(allocation, "national_admin", "national", sub="admin-anh")
+    for field, changes in (("unit_weights.96", {"unit_weights": {"96": float("nan")}}),
+                           ("unit_weights.96", {"unit_weights": {"96": float("inf")}}),
+                           ("group_weights.G1", {"group_weights": {"G1": -5.0}}),
+                           ("target_group_codes.0", {"target_group_codes": ["G" * 100_000]})):
+        pid = plan_id()
+        response = post_raw(allocation, "/v1/allocation-plans",
+                            national_plan(world, pid, method="PRIORITY_WEIGHTED", **changes), admin)
+        assert response.status_code == 422 and response.json()["field"] == field, response.text
+        assert events_of(allocation, pid) == 0
+    officer = bearer(allocation, "district_officer", "district:964", sub="officer-964")
+    for field, changes in (("target_dose_numbers.0", {"target_dose_numbers": [2 ** 40]}),
+                           ("planned_doses", {"planned_doses": 2 ** 70}),
+                           ("priority_group_codes.0", {"priority_group_codes": ["G" * 100_000]}),
+                           ("injection_tables", {"injection_tables": "two"}),
+                           ("site_id", {"site_id": None})):
+        body = {**session_body(world, tables=1, persons=10), **changes}
+        response = post_raw(allocation, "/v1/sessions", body, officer)
+        assert response.status_code == 422 and response.json()["field"] == field, response.text
+        assert events_of(allocation, body["session_id"]) == 0
+

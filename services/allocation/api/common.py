@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import BaseModel, ConfigDict, Field
 
 Id = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._:\-]+$")
 Code = Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9._\-]+$")
+GroupCode = Annotated[str, Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9._\-]+$")]
+# A weight scales a unit's share: NaN, infinity or a negative weight would silently empty or skew a proposal.
+Weight = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 PLAN_WRITERS = ("national_admin", "province_officer")
 READERS = ("national_admin", "province_officer", "district_officer", "auditor", "analyst")
 

@@ -13,7 +13,16 @@ from eventkit.auth import Forbidden, current_principal, requires
 from eventkit.web import parse_body
 from eventkit.web.commands import command_context, command_response
 from eventkit.web.openapi import documented
-from services.allocation.api.common import PLAN_WRITERS, READERS, Accepted, Id, Strict, scope_path
+from services.allocation.api.common import (
+    PLAN_WRITERS,
+    READERS,
+    Accepted,
+    GroupCode,
+    Id,
+    Strict,
+    Weight,
+    scope_path,
+)
 from services.allocation.domain import plans
 from services.allocation.handlers import AllocationHandlers, DraftRequest
 
@@ -29,7 +38,7 @@ class LineBody(Strict):
     use_by_date: date | None = Field(default=None, description="default: the plan's completion deadline")
     series: Series = "PRIMARY"
     dose_number: int = Field(default=1, ge=1, le=10)
-    target_group_codes: list[str] = []
+    target_group_codes: list[GroupCode] = []
 
     def spec(self, deadline: date | None, groups: tuple[str, ...] = ()) -> plans.LineSpec:
         return plans.LineSpec(self.line_id or f"L-{self.recipient_unit_id}", self.recipient_unit_id, self.doses,
@@ -52,10 +61,10 @@ class DraftBody(Strict):
     use_by_date: date | None = None
     series: Series = "PRIMARY"
     dose_number: int = Field(default=1, ge=1, le=10)
-    target_group_codes: list[str] = []
+    target_group_codes: list[GroupCode] = []
     recipients: list[str] = Field(default=[], description="proposal only among these units; empty = all")
-    group_weights: dict[str, float] = {}
-    unit_weights: dict[str, float] = {}
+    group_weights: dict[str, Weight] = {}
+    unit_weights: dict[str, Weight] = {}
     fixed_quotas: dict[str, int] = Field(default={}, description="doses for special units, off the top")
     lines: list[LineBody] = Field(default=[], description="MANUAL plans: the lines")
 

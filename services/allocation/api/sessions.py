@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from typing import Annotated
 
 from flask import Blueprint, jsonify, request
 from pydantic import AwareDatetime, BaseModel, Field
@@ -13,7 +14,7 @@ from eventkit.errors import NotFound
 from eventkit.web import parse_body
 from eventkit.web.commands import command_context, command_response
 from eventkit.web.openapi import documented
-from services.allocation.api.common import READERS, Accepted, Id, Strict
+from services.allocation.api.common import READERS, Accepted, GroupCode, Id, Strict
 from services.allocation.domain import sessions
 from services.allocation.domain.common import StockLine
 from services.allocation.handlers import AllocationHandlers
@@ -27,11 +28,11 @@ class SessionBody(Strict):
     ends_at: AwareDatetime
     injection_tables: int = Field(ge=1, le=100)
     presentation_id: str = Id
-    planned_persons: int = Field(ge=1)
-    planned_doses: int = Field(ge=1)
-    priority_group_codes: list[str] = []
-    target_series: str = "PRIMARY"
-    target_dose_numbers: list[int] = []
+    planned_persons: int = Field(ge=1, le=2**31 - 1)  # the event's int32
+    planned_doses: int = Field(ge=1, le=2**31 - 1)
+    priority_group_codes: list[GroupCode] = []
+    target_series: str = Field(default="PRIMARY", max_length=12)
+    target_dose_numbers: list[Annotated[int, Field(ge=1, le=10)]] = []
 
     def command(self) -> sessions.PlanSession:
         data = self.model_dump()
