@@ -269,3 +269,13 @@ def test_malformed_inputs_are_4xx_problems_naming_the_field_and_append_nothing(h
     response = api.post(f"/v1/sites/{day['site']}/devices/TAB-Z-{world.tag}/batches", huge, staff)
     assert problem(response)[::2] == (422, "items.0.sequence")
     assert api.count_events() == before
+
+
+def test_a_dose_after_the_vials_discard_time_is_a_422_naming_inv_26_and_appends_nothing(hospital_day):
+    day = hospital_day
+    api, staff = day["api"], day["staff"]
+    visit = checked_in_and_screened(day, 4)
+    before = api.count_events()
+    late = {"vial_opening_id": day["vial"], "series": "PRIMARY", "dose_number": 1, "administered_at": at(14, 30)}
+    assert problem(api.post(f"/v1/visits/{visit}/doses", late, staff)) == (422, "INV-26", "administered_at")
+    assert api.count_events() == before
