@@ -334,8 +334,32 @@ def test_a_rejected_plan_goes_back_to_draft_and_a_cancelled_one_cannot_be_releas
 def test_province_officers_may_not_touch_national_plans(allocation, world):
     pid = approved_plan(allocation, world)
     officer = bearer(allocation, "province_officer", "province:96", sub="officer-lan")
+    before = events_of(allocation, pid)
     response = post(allocation, f"/v1/allocation-plans/{pid}/release", {}, officer)
     assert response.status_code == 403 and response.json()["rule"] == "role"
+    assert response.headers["Content-Type"] == "application/problem+json"
+    anonymous = post(allocation, f"/v1/allocation-plans/{pid}/release", {}, {})
+    assert anonymous.status_code == 401 and anonymous.headers["Content-Type"] == "application/problem+json"
+    analyst = post(allocation, f"/v1/allocation-plans/{pid}/release", {}, bearer(allocation, "analyst", "national"))
+    assert analyst.status_code == 403
+    assert events_of(allocation, pid) == before
+
+
+def test_a_release_beyond_the_approved_line_or_a_second_cancellation_writes_nothing(allocation, world):
+    anh = bearer(allocation, "national_admin", "national", sub="admin-anh")
+    pid = approved_plan(allocation, world)
+    before = events_of(allocation, pid)
+    too_much = post(allocation, f"/v1/allocation-plans/{pid}/release", {"lines": [{"line_id": "L-95", "doses": 1_010}]},
+                    anh)
+    assert_rejected(too_much, "INV-15", "lines.0.doses")
+    assert requests.put(allocation.url(f"/v1/allocation-plans/{pid}"), json={"total_doses": 1}, headers=anh,
+                        timeout=10).status_code == 405  # INV-33: no route edits a plan in place
+    assert post(allocation, f"/v1/allocation-plans/{pid}/cancel", {"comment": "superseded"}, anh).status_code == 201
+    cancelled = events_of(allocation, pid)
+    assert cancelled == before + 1
+    assert_rejected(post(allocation, f"/v1/allocation-plans/{pid}/cancel", {"comment": "again"}, anh), "INV-16",
+                    "plan_id")
+    assert events_of(allocation, pid) == cancelled
 
 
 def test_concurrent_plannings_of_one_session_create_it_once(allocation, world):
