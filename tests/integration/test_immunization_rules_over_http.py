@@ -279,3 +279,19 @@ def test_a_dose_after_the_vials_discard_time_is_a_422_naming_inv_26_and_appends_
     late = {"vial_opening_id": day["vial"], "series": "PRIMARY", "dose_number": 1, "administered_at": at(14, 30)}
     assert problem(api.post(f"/v1/visits/{visit}/doses", late, staff)) == (422, "INV-26", "administered_at")
     assert api.count_events() == before
+
+
+def test_an_id_that_names_another_kind_of_record_is_a_422_not_a_500_and_appends_nothing(hospital_day):
+    day = hospital_day
+    api, world, staff = day["api"], day["world"], day["staff"]
+    before = api.count_events()
+    squatting = {"visit_id": day["session_id"], "identity_method": "ID_DOCUMENT", "document_kind": "CITIZEN_ID",
+                 "document_number": world.national_id(9), "presence_override_reason": "app offline",
+                 "checked_in_at": at(13)}
+    assert problem(api.post(f"/v1/sessions/{day['session_id']}/check-ins", squatting, staff)) == (
+        422, "aggregate-kind", "visit_id")
+    officer = api.headers("district_officer", "district:760")
+    report = {"aefi_id": day["session_id"], "person_id": world.person(1), "dose_ids": ["D-none"], "onset_at": at(12),
+              "symptoms": ["rash"], "serious": False, "outcome": "RECOVERED", "source": "SITE_OBSERVATION"}
+    assert problem(api.post("/v1/aefi", report, officer)) == (422, "aggregate-kind", "aefi_id")
+    assert api.count_events() == before
