@@ -399,3 +399,20 @@ def test_malformed_plans_and_sessions_are_422s_naming_the_field_and_write_nothin
         assert response.status_code == 422 and response.json()["field"] == field, response.text
         assert events_of(allocation, body["session_id"]) == 0
 
+
+
+def test_an_id_that_names_another_kind_of_record_is_a_422_not_a_500_and_writes_nothing(allocation, world):
+    admin = bearer(allocation, "national_admin", "national", sub="admin-anh")
+    officer = bearer(allocation, "district_officer", "district:964", sub="officer-964")
+    session = session_body(world, tables=1, persons=10)
+    assert post(allocation, "/v1/sessions", session, officer).status_code == 201
+    pid = approved_plan(allocation, world)
+    before = (events_of(allocation, session["session_id"]), events_of(allocation, pid))
+    plan_named_like_the_session = national_plan(world, session["session_id"], method="MANUAL",
+                                                lines=[{"recipient_unit_id": "95", "doses": 100}])
+    assert_rejected(post(allocation, "/v1/allocation-plans", plan_named_like_the_session, admin), "aggregate-kind",
+                    "plan_id")
+    assert_rejected(post(allocation, "/v1/sessions", {**session_body(world, tables=1, persons=10), "session_id": pid},
+                         officer), "aggregate-kind", "session_id")
+    assert get(allocation, f"/v1/allocation-plans/{session['session_id']}", admin).status_code == 422
+    assert (events_of(allocation, session["session_id"]), events_of(allocation, pid)) == before
