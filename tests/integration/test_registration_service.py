@@ -17,6 +17,8 @@ import requests
 
 from eventkit.codec import decode_message
 from eventkit.kafka_record import from_record
+from services.registration.handlers import guard_id
+from services.registration.settings import identity_key
 from vaxtrail_cli.main import main as cli_main
 
 from .kafka_helpers import read_topic, wait_for
@@ -175,6 +177,17 @@ def test_a_national_id_correction_moves_the_uniqueness_guard_and_a_merge_retires
     moved = post(registration, "/v1/persons", person_body(national_id=new_id), citizen(registration))
     assert moved.json()["existing_person_id"] == kept
 
+
+
+def test_merging_an_id_that_names_another_kind_of_stream_is_a_404_not_a_500(registration):
+    officer = bearer(registration, "province_officer", "province:79")
+    body = person_body()
+    kept = post(registration, "/v1/persons", body, citizen(registration)).json()["person_id"]
+    guard = guard_id(identity_key("local", {}), body["national_id_kind"], body["national_id"])  # a national-ID guard
+    before = events_count(registration)
+    assert_problem(post(registration, f"/v1/persons/{kept}/merges", {"merged_person_id": guard, "reason": "dup"},
+                        officer), 404, None, "person_id")
+    assert events_count(registration) == before
 
 # -- priority groups (INV-31), approval and district --------------------------------------------------------
 
