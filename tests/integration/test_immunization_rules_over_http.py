@@ -295,3 +295,25 @@ def test_an_id_that_names_another_kind_of_record_is_a_422_not_a_500_and_appends_
               "symptoms": ["rash"], "serious": False, "outcome": "RECOVERED", "source": "SITE_OBSERVATION"}
     assert problem(api.post("/v1/aefi", report, officer)) == (422, "aggregate-kind", "aefi_id")
     assert api.count_events() == before
+
+
+def test_an_oversized_self_report_is_a_422_and_appends_nothing(hospital_day):
+    day = hospital_day
+    api, world, staff = day["api"], day["world"], day["staff"]
+    visit = checked_in_and_screened(day, 3)
+    given = api.post(f"/v1/visits/{visit}/doses", {"vial_opening_id": day["vial"], "series": "PRIMARY",
+                                                   "dose_number": 1, "administered_at": at(11, 30)}, staff)
+    assert given.status_code == 201, given.text
+    person = world.person(3)
+    citizen = api.headers("citizen", f"person:{person}", sub=person)
+    before = api.count_events()
+    # ~1.2 MB of symptoms: stored, it would exceed Kafka's 1 MB message limit and stall the relay for everyone
+    flood = {"person_id": person, "dose_ids": [given.json()["dose_id"]], "onset_at": at(20),
+             "symptoms": ["x" * 600] * 2_000,
+             "serious": False, "outcome": "RECOVERED", "source": "SELF_REPORT"}
+    assert problem(api.post("/v1/aefi", flood, citizen))[::2] == (422, "symptoms")
+    long_one = {**flood, "symptoms": ["x" * 5_000]}
+    assert problem(api.post("/v1/aefi", long_one, citizen))[::2] == (422, "symptoms.0")
+    many_doses = {**flood, "symptoms": ["rash"], "dose_ids": [f"D-{n}" for n in range(1_000)]}
+    assert problem(api.post("/v1/aefi", many_doses, citizen))[::2] == (422, "dose_ids")
+    assert api.count_events() == before

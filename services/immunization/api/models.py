@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 Id = Field(min_length=1, max_length=80, pattern=r"^[A-Za-z0-9._:\-]+$")
 OptionalId = Field(default=None, min_length=1, max_length=80, pattern=r"^[A-Za-z0-9._:\-]+$")
+# Every list and string of a request is bounded: an event must stay far below Kafka's 1 MB message limit,
+# or the relay would retry it forever and hold back every later event of the service.
+ItemId = Annotated[str, Field(min_length=1, max_length=80, pattern=r"^[A-Za-z0-9._:\-]+$")]
+Text = Annotated[str, Field(min_length=1, max_length=200)]
+Code = Annotated[str, Field(min_length=1, max_length=40)]
 
 
 class Strict(BaseModel):
@@ -23,7 +28,7 @@ class Staff(Strict):
 
 class OpenSessionRequest(Strict):
     opened_at: AwareDatetime
-    staff: list[Staff] = Field(default_factory=list)
+    staff: list[Staff] = Field(default_factory=list, max_length=50)
 
 
 class CloseSessionRequest(Strict):
@@ -71,7 +76,7 @@ class Answer(Strict):
 
 class ScreeningRequest(Strict):
     vitals: VitalsModel
-    answers: list[Answer] = Field(default_factory=list)
+    answers: list[Answer] = Field(default_factory=list, max_length=100)
     pregnancy_weeks: int | None = Field(None, ge=0, le=45)
     screened_at: AwareDatetime
 
@@ -140,19 +145,19 @@ class Change(Strict):
 
 class CorrectionRequest(Strict):
     reverses_event_id: str = Field(min_length=1, max_length=80)
-    changes: list[Change] = Field(min_length=1)
+    changes: list[Change] = Field(min_length=1, max_length=20)
     reason: str = Field(min_length=1, max_length=300)
 
 
 class AefiRequest(Strict):
     aefi_id: str | None = OptionalId
     person_id: str = Id
-    dose_ids: list[str] = Field(min_length=1)
+    dose_ids: list[ItemId] = Field(min_length=1, max_length=10)
     onset_at: AwareDatetime
-    symptoms: list[str] = Field(min_length=1)
+    symptoms: list[Text] = Field(min_length=1, max_length=30)
     serious: bool
-    seriousness_criteria: list[str] = Field(default_factory=list)
-    outcome: str
+    seriousness_criteria: list[Code] = Field(default_factory=list, max_length=10)
+    outcome: str = Field(max_length=40)
     source: Literal["SITE_OBSERVATION", "SELF_REPORT", "HOSPITAL"]
     died_at: AwareDatetime | None = None
     reported_at: AwareDatetime | None = Field(None, description="when the report was received, if earlier than "
