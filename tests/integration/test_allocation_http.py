@@ -416,3 +416,15 @@ def test_an_id_that_names_another_kind_of_record_is_a_422_not_a_500_and_writes_n
                          officer), "aggregate-kind", "session_id")
     assert get(allocation, f"/v1/allocation-plans/{session['session_id']}", admin).status_code == 422
     assert (events_of(allocation, session["session_id"]), events_of(allocation, pid)) == before
+
+
+def test_oversized_plans_are_422s_and_write_nothing(allocation, world):
+    admin = bearer(allocation, "national_admin", "national", sub="admin-anh")
+    pid = plan_id()
+    lines = [{"line_id": f"L-{n}", "recipient_unit_id": "95", "doses": 10} for n in range(1_001)]
+    response = post(allocation, "/v1/allocation-plans", national_plan(world, pid, method="MANUAL", lines=lines), admin)
+    assert response.status_code == 422 and response.json()["field"] == "lines", response.text
+    quotas = {f"SU-{n}": 10 for n in range(1_001)}
+    response = post(allocation, "/v1/allocation-plans", national_plan(world, pid, fixed_quotas=quotas), admin)
+    assert response.status_code == 422 and response.json()["field"] == "fixed_quotas", response.text
+    assert events_of(allocation, pid) == 0

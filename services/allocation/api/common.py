@@ -9,6 +9,9 @@ from pydantic import BaseModel, ConfigDict, Field
 Id = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._:\-]+$")
 Code = Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9._\-]+$")
 GroupCode = Annotated[str, Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9._\-]+$")]
+UnitId = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._:\-]+$")]
+# Lists and maps are bounded so that no event nears Kafka's 1 MB message limit (the relay would retry it forever).
+MANY = 1_000
 # A weight scales a unit's share: NaN, infinity or a negative weight would silently empty or skew a proposal.
 Weight = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 PLAN_WRITERS = ("national_admin", "province_officer")

@@ -30,9 +30,9 @@ class SessionBody(Strict):
     presentation_id: str = Id
     planned_persons: int = Field(ge=1, le=2**31 - 1)  # the event's int32
     planned_doses: int = Field(ge=1, le=2**31 - 1)
-    priority_group_codes: list[GroupCode] = []
+    priority_group_codes: list[GroupCode] = Field(default=[], max_length=50)
     target_series: str = Field(default="PRIMARY", max_length=12)
-    target_dose_numbers: list[Annotated[int, Field(ge=1, le=10)]] = []
+    target_dose_numbers: list[Annotated[int, Field(ge=1, le=10)]] = Field(default=[], max_length=10)
 
     def command(self) -> sessions.PlanSession:
         data = self.model_dump()
@@ -48,7 +48,7 @@ class DispenseLine(Strict):
 
 
 class DispenseBody(Strict):
-    lines: list[DispenseLine] = Field(min_length=1)
+    lines: list[DispenseLine] = Field(min_length=1, max_length=100)
 
 
 class ReserveBody(Strict):
