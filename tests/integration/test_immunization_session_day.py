@@ -245,7 +245,8 @@ def check_read_models(api: Client, world: World, session_id: str, site: str, aef
 
     def sheet() -> dict | None:
         body = api.get(f"/v1/sessions/{session_id}/day-sheet", manager).json()
-        done = body.get("status") == "CLOSED" and body["totals"]["observed"] == 46
+        # doses and observations live on different streams (so Kafka partitions): wait for both counts
+        done = body.get("status") == "CLOSED" and body["totals"]["observed"] == body["totals"]["vaccinated"] == 46
         return body if done and all(v["discarded_at"] for v in body["vials"]) else None
 
     day = wait_for(sheet, timeout=60, what="the closed session's day sheet")
