@@ -348,6 +348,13 @@ def test_a_staff_read_needs_a_purpose_and_records_personal_data_accessed(registr
                                            headers=bearer(registration, "province_officer", "province:01")
                                            | {"X-Purpose": "CARE"})
     assert other_province.status_code == 403
+    for role in ("analyst", "partner", "auditor"):  # never personal data, whatever their scope
+        denied = registration.http.get(registration.url(f"/v1/persons/{person}"), timeout=5,
+                                       headers=bearer(registration, role, "national") | {"X-Purpose": "CARE"})
+        assert denied.status_code == 403 and denied.headers["Content-Type"] == "application/problem+json"
+    someone_else = registration.http.get(registration.url(f"/v1/persons/{person}"), timeout=5,
+                                         headers=citizen(registration))
+    assert someone_else.status_code == 403
     assert events_count(registration, event_type=PDA) == before
 
     read = registration.http.get(registration.url(f"/v1/persons/{person}"), headers=officer | {"X-Purpose": "support"},
