@@ -317,3 +317,24 @@ def test_an_oversized_self_report_is_a_422_and_appends_nothing(hospital_day):
     many_doses = {**flood, "symptoms": ["rash"], "dose_ids": [f"D-{n}" for n in range(1_000)]}
     assert problem(api.post("/v1/aefi", many_doses, citizen))[::2] == (422, "dose_ids")
     assert api.count_events() == before
+
+
+
+def test_far_off_times_and_dates_are_422s_not_500s_and_append_nothing(hospital_day):
+    day = hospital_day
+    api, world, staff = day["api"], day["world"], day["staff"]
+    officer = api.headers("district_officer", "district:760")
+    year_one = "0001-01-01T00:00:00+14:00"  # overflowed converting to local time
+    before = api.count_events()
+    vial = api.post(f"/v1/sessions/{day['session_id']}/vials", {"lot_id": world.lot("ABV5300"), "opened_at": year_one},
+                    staff)
+    assert problem(vial)[::2] == (422, "opened_at")
+    check_in = {"identity_method": "ID_DOCUMENT", "document_kind": "CITIZEN_ID", "document_number": world.national_id(8),
+                "presence_override_reason": "app offline", "checked_in_at": year_one}
+    assert problem(api.post(f"/v1/sessions/{day['session_id']}/check-ins", check_in, staff))[::2] == (
+        422, "checked_in_at")
+    ancient = {"product": "210", "administered_date": "0001-01-01", "country": "FR", "source": "PAPER_CARD",
+               "series": "PRIMARY", "dose_number": 1}
+    assert problem(api.post(f"/v1/persons/{world.person(8)}/historical-doses", ancient, officer)) == (
+        422, "INV-8", "administered_date")
+    assert api.count_events() == before
