@@ -428,3 +428,19 @@ def test_oversized_plans_are_422s_and_write_nothing(allocation, world):
     response = post(allocation, "/v1/allocation-plans", national_plan(world, pid, fixed_quotas=quotas), admin)
     assert response.status_code == 422 and response.json()["field"] == "fixed_quotas", response.text
     assert events_of(allocation, pid) == 0
+
+
+
+def test_far_off_session_times_and_past_use_by_dates_are_422s_and_write_nothing(allocation, world):
+    officer = bearer(allocation, "district_officer", "district:964", sub="officer-964")
+    far = {**session_body(world, tables=1, persons=10), "session_date": "9999-12-31",
+           "starts_at": "9999-12-31T10:00:00-14:00", "ends_at": "9999-12-31T11:00:00-14:00"}  # overflowed: a 500
+    response = post(allocation, "/v1/sessions", far, officer)
+    assert response.status_code == 422 and response.json()["field"] == "session_date", response.text
+    assert events_of(allocation, far["session_id"]) == 0
+    admin = bearer(allocation, "national_admin", "national", sub="admin-anh")
+    pid = plan_id()
+    past = national_plan(world, pid, method="MANUAL", lines=[{"recipient_unit_id": "95", "doses": 100,
+                                                              "use_by_date": "2001-01-01"}])
+    assert_rejected(post(allocation, "/v1/allocation-plans", past, admin), "INV-17", "lines.0.use_by_date")
+    assert events_of(allocation, pid) == 0

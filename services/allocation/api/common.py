@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
 
 Id = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._:\-]+$")
 Code = Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9._\-]+$")
@@ -14,6 +15,23 @@ UnitId = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9
 MANY = 1_000
 # A weight scales a unit's share: NaN, infinity or a negative weight would silently empty or skew a proposal.
 Weight = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+
+
+def _plausible(moment: datetime) -> datetime:
+    # Far-off instants (year 9999 at -14:00) overflow when converted to UTC or to a protobuf Timestamp.
+    if not datetime(2000, 1, 1, tzinfo=UTC) <= moment < datetime(2100, 1, 1, tzinfo=UTC):
+        raise ValueError("a time between 2000 and 2100 is expected")
+    return moment
+
+
+def _plausible_day(day: date) -> date:
+    if not date(2000, 1, 1) <= day < date(2100, 1, 1):
+        raise ValueError("a date between 2000 and 2100 is expected")
+    return day
+
+
+Moment = Annotated[AwareDatetime, AfterValidator(_plausible)]
+Day = Annotated[date, AfterValidator(_plausible_day)]
 PLAN_WRITERS = ("national_admin", "province_officer")
 READERS = ("national_admin", "province_officer", "district_officer", "auditor", "analyst")
 

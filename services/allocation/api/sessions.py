@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Annotated
 
 from flask import Blueprint, jsonify, request
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import BaseModel, Field
 
 from eventkit.aggregates import fingerprint
 from eventkit.auth import current_principal, requires
@@ -14,7 +14,7 @@ from eventkit.errors import NotFound
 from eventkit.web import parse_body
 from eventkit.web.commands import command_context, command_response
 from eventkit.web.openapi import documented
-from services.allocation.api.common import READERS, Accepted, GroupCode, Id, Strict
+from services.allocation.api.common import READERS, Accepted, Day, GroupCode, Id, Moment, Strict
 from services.allocation.domain import sessions
 from services.allocation.domain.common import StockLine
 from services.allocation.handlers import AllocationHandlers
@@ -23,9 +23,9 @@ from services.allocation.handlers import AllocationHandlers
 class SessionBody(Strict):
     session_id: str = Id
     site_id: str = Id
-    session_date: date
-    starts_at: AwareDatetime
-    ends_at: AwareDatetime
+    session_date: Day
+    starts_at: Moment
+    ends_at: Moment
     injection_tables: int = Field(ge=1, le=100)
     presentation_id: str = Id
     planned_persons: int = Field(ge=1, le=2**31 - 1)  # the event's int32
