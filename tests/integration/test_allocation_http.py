@@ -444,3 +444,20 @@ def test_far_off_session_times_and_past_use_by_dates_are_422s_and_write_nothing(
                                                               "use_by_date": "2001-01-01"}])
     assert_rejected(post(allocation, "/v1/allocation-plans", past, admin), "INV-17", "lines.0.use_by_date")
     assert events_of(allocation, pid) == 0
+
+
+def test_a_district_officer_plans_and_dispenses_only_in_their_district(allocation, world):
+    ours = bearer(allocation, "district_officer", "district:964", sub="officer-964")
+    theirs = bearer(allocation, "district_officer", "district:999", sub="officer-999")
+    session = session_body(world, tables=1, persons=10)
+    denied = post(allocation, "/v1/sessions", session, theirs)
+    assert denied.status_code == 403 and denied.json()["rule"] == "scope", denied.text
+    assert events_of(allocation, session["session_id"]) == 0
+    assert post(allocation, "/v1/sessions", session, ours).status_code == 201
+    lines = {"lines": [{"lot_id": world.lot, "doses": 10, "vials": 1}]}
+    denied = post(allocation, f"/v1/sessions/{session['session_id']}/dispensations", lines, theirs)
+    assert denied.status_code == 403 and denied.headers["Content-Type"] == "application/problem+json"
+    site_manager = post(allocation, "/v1/sessions", session_body(world, tables=1, persons=10),
+                        bearer(allocation, "site_manager", f"site:{world.site}"))
+    assert site_manager.status_code == 403
+    assert events_of(allocation, session["session_id"]) == 1
