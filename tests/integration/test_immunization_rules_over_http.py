@@ -338,3 +338,21 @@ def test_far_off_times_and_dates_are_422s_not_500s_and_append_nothing(hospital_d
     assert problem(api.post(f"/v1/persons/{world.person(8)}/historical-doses", ancient, officer)) == (
         422, "INV-8", "administered_date")
     assert api.count_events() == before
+
+
+def test_staff_of_another_site_and_read_only_roles_write_nothing(hospital_day):
+    day = hospital_day
+    api, world = day["api"], day["world"]
+    visit = checked_in_and_screened(day, 9)
+    before = api.count_events()
+    dose = {"vial_opening_id": day["vial"], "series": "PRIMARY", "dose_number": 1, "administered_at": at(12)}
+    elsewhere = api.headers("vaccinator", "site:S-OTHER-01")
+    assert problem(api.post(f"/v1/visits/{visit}/doses", dose, elsewhere)) == (403, "scope", "site_id")
+    assert problem(api.post(f"/v1/visits/{visit}/screening", {"vitals": NORMAL, "screened_at": at(12)},
+                            elsewhere)) == (403, "scope", "site_id")
+    for role in ("analyst", "auditor", "partner", "citizen"):
+        assert api.post(f"/v1/visits/{visit}/doses", dose, api.headers(role, "national")).status_code == 403
+    person = world.person(9)
+    assert api.get(f"/v1/persons/{person}/doses", api.headers("partner", "national")).status_code == 403
+    assert api.get(f"/v1/persons/{person}/doses", api.headers("citizen", f"person:{world.person(8)}")).status_code == 403
+    assert api.count_events() == before
