@@ -24,6 +24,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import threading
+import time
 import traceback
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -126,6 +127,9 @@ class ProjectionRunner:
                 self._consumer.seek_to_beginning(tp)
             else:
                 self._consumer.seek(tp, offset + 1)
+        log.info("projection %s: assigned %s", self.projection.name,
+                 ", ".join(f"{tp.topic}/{tp.partition}@{tracked.get((tp.topic, tp.partition), -1) + 1}"
+                           for tp in sorted(partitions)) or "nothing")
 
     # -- the loop --------------------------------------------------------------------------------------
     def start(self) -> None:
@@ -139,9 +143,25 @@ class ProjectionRunner:
                 runner._seek_to_tracked(assigned)
 
         self._consumer = self._consumer_factory(f"{self._service}.{self.projection.name}")
+        self._await_metadata()
         self._consumer.subscribe(topics=list(self.projection.topics), listener=_Listener())
         with self._pool.connection() as conn:
             self._generation = self._current_generation(conn)
+
+    def _await_metadata(self, timeout: float = 60.0) -> None:
+        """Know every partition of every topic before joining the group.
+
+        A group leader assigns only the partitions in its metadata cache; with kafka-python, a consumer that
+        joins before the cache holds its topics logs "No partition metadata for topic ..." and was seen to
+        leave a partition unassigned for good (a person's registration never reached the certificate
+        service's read model). Fetching the metadata first makes the first assignment complete.
+        """
+        deadline = time.monotonic() + timeout
+        for topic in self.projection.topics:
+            while not self._consumer.partitions_for_topic(topic):
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"no partition metadata for {topic} after {timeout:.0f}s; does it exist?")
+                time.sleep(0.1)
 
     def poll_once(self, timeout_ms: int = 500) -> int:
         """Poll and apply one batch; returns the number of records consumed (applied, skipped or dead-lettered)."""

@@ -19,6 +19,8 @@ everything else receives the object. Variables (all optional unless noted):
 ``PROMETHEUS_MULTIPROC_DIR`` set by the gunicorn config / worker for multiprocess metrics.
 ``RELAY_BATCH_SIZE``        events per relay batch (default 500).
 ``PROJECTION_BATCH_SIZE``   records per projection transaction (default 500).
+``MAX_REQUEST_BYTES``       largest request body a web process accepts (default 2 MiB; larger is a 413
+                            problem). Routes that stream big files (CSV uploads) raise it for themselves.
 ``KAFKA_GROUP_PREFIX``      prefix of the projections' consumer group ids (default ``vaxtrail``): two
                             deployments sharing one Kafka cluster need different prefixes.
 ``WORKER_INSTANCE_ID``      static group membership id of this worker (default: host name + a hash of
@@ -80,6 +82,7 @@ class Settings:
     http_port: int = 8000
     relay_batch_size: int = 500
     projection_batch_size: int = 500
+    max_request_bytes: int = 2 * 1024 * 1024
     kafka_group_prefix: str = "vaxtrail"
     worker_instance_id: str | None = None
     version: str = "0.1.0"
@@ -125,6 +128,7 @@ class Settings:
                 http_port=int(env.get("PORT", PORTS[service])),
                 relay_batch_size=int(env.get("RELAY_BATCH_SIZE", "500")),
                 projection_batch_size=int(env.get("PROJECTION_BATCH_SIZE", "500")),
+                max_request_bytes=int(env.get("MAX_REQUEST_BYTES", str(2 * 1024 * 1024))),
                 kafka_group_prefix=env.get("KAFKA_GROUP_PREFIX", "vaxtrail"),
                 worker_instance_id=env.get("WORKER_INSTANCE_ID") or None,
             )

@@ -12,13 +12,15 @@ from services.allocation.codec import build_codec
 from services.allocation.handlers import AllocationHandlers
 from services.allocation.ledger import Ledger
 from services.allocation.projections import demand, doses, supply
+from services.allocation.repository import KindCheckedRepository
 from services.allocation.views import ReadModels
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
 def blueprints(runtime: ServiceRuntime):
-    handlers = AllocationHandlers(runtime.repository, ReadModels(runtime.pool), Ledger(runtime.pool, build_codec()),
+    repository = KindCheckedRepository(runtime.repository.store, build_codec(), producer=runtime.settings.producer)
+    handlers = AllocationHandlers(repository, ReadModels(runtime.pool), Ledger(runtime.pool, build_codec()),
                                   clock=lambda: datetime.now(UTC))
     return api.blueprints(handlers)
 

@@ -31,8 +31,11 @@ def load_references() -> References:
 
 def build_handlers(runtime: ServiceRuntime, refs: References, views: ReadModels) -> RegistrationHandlers:
     settings = runtime.settings
+    # The offline OpenAPI build (no database) registers nobody, so it needs no guard key; a real web
+    # process without one refuses to start (settings.identity_key).
+    key = None if runtime.pool.closed else identity_key(settings.env, os.environ)
     return RegistrationHandlers(
-        runtime.repository, build_codec(), settings.producer, refs, identity_key(settings.env, os.environ),
+        runtime.repository, build_codec(), settings.producer, refs, key,
         Lookups(district_centre=views.district_centre, planned_session=views.planned_session),
         clock=lambda: datetime.now(UTC))
 

@@ -60,6 +60,10 @@ class RegistrationHandlers:
         return guard_id(self._identity_key, kind, number)
 
     def load_person(self, person_id: str) -> tuple[person.Person, int]:
+        # Every other stream's id has a "/" ("national-id/…", "session-seats/…") and no person id does: a merge
+        # naming one must be a 404, not a Person folded from foreign events (a 500).
+        if "/" in person_id:
+            raise NotFound(f"no person {person_id}", field="person_id")
         state, version = self.repository.load(PERSON, person_id)
         if not state.registered:
             raise NotFound(f"no person {person_id}", field="person_id")

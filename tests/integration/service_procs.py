@@ -27,9 +27,10 @@ from .kafka_helpers import wait_for
 
 def private_workdir(name: str) -> Path:
     """A folder for a service's keys, logs and metrics outside pytest's pruned basetemp (see the ``infra``
-    fixture for why); removed when the test process exits."""
+    fixture for why); removed when the test process exits unless ``VAXTRAIL_KEEP_TEST_LOGS`` is set."""
     path = Path(tempfile.mkdtemp(prefix=f"vaxtrail-test-{name}-"))
-    atexit.register(shutil.rmtree, path, True)
+    if not os.environ.get("VAXTRAIL_KEEP_TEST_LOGS"):  # set it to keep the services' logs for a post-mortem
+        atexit.register(shutil.rmtree, path, True)
     return path
 
 

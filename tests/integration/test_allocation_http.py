@@ -9,6 +9,7 @@ example over HTTP, answered 422 problem+json naming the rule and field, with not
 
 from __future__ import annotations
 
+import json
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
@@ -333,8 +334,32 @@ def test_a_rejected_plan_goes_back_to_draft_and_a_cancelled_one_cannot_be_releas
 def test_province_officers_may_not_touch_national_plans(allocation, world):
     pid = approved_plan(allocation, world)
     officer = bearer(allocation, "province_officer", "province:96", sub="officer-lan")
+    before = events_of(allocation, pid)
     response = post(allocation, f"/v1/allocation-plans/{pid}/release", {}, officer)
     assert response.status_code == 403 and response.json()["rule"] == "role"
+    assert response.headers["Content-Type"] == "application/problem+json"
+    anonymous = post(allocation, f"/v1/allocation-plans/{pid}/release", {}, {})
+    assert anonymous.status_code == 401 and anonymous.headers["Content-Type"] == "application/problem+json"
+    analyst = post(allocation, f"/v1/allocation-plans/{pid}/release", {}, bearer(allocation, "analyst", "national"))
+    assert analyst.status_code == 403
+    assert events_of(allocation, pid) == before
+
+
+def test_a_release_beyond_the_approved_line_or_a_second_cancellation_writes_nothing(allocation, world):
+    anh = bearer(allocation, "national_admin", "national", sub="admin-anh")
+    pid = approved_plan(allocation, world)
+    before = events_of(allocation, pid)
+    too_much = post(allocation, f"/v1/allocation-plans/{pid}/release", {"lines": [{"line_id": "L-95", "doses": 1_010}]},
+                    anh)
+    assert_rejected(too_much, "INV-15", "lines.0.doses")
+    assert requests.put(allocation.url(f"/v1/allocation-plans/{pid}"), json={"total_doses": 1}, headers=anh,
+                        timeout=10).status_code == 405  # INV-33: no route edits a plan in place
+    assert post(allocation, f"/v1/allocation-plans/{pid}/cancel", {"comment": "superseded"}, anh).status_code == 201
+    cancelled = events_of(allocation, pid)
+    assert cancelled == before + 1
+    assert_rejected(post(allocation, f"/v1/allocation-plans/{pid}/cancel", {"comment": "again"}, anh), "INV-16",
+                    "plan_id")
+    assert events_of(allocation, pid) == cancelled
 
 
 def test_concurrent_plannings_of_one_session_create_it_once(allocation, world):
@@ -343,4 +368,96 @@ def test_concurrent_plannings_of_one_session_create_it_once(allocation, world):
     with ThreadPoolExecutor(max_workers=4) as pool:
         statuses = sorted(pool.map(lambda _: post(allocation, "/v1/sessions", session, officer).status_code, range(4)))
     assert statuses == [201, 409, 409, 409]  # DuplicateEntity, or INV-37 when both decided on version 0
+    assert events_of(allocation, session["session_id"]) == 1
+
+
+def post_raw(service, path: str, body: dict, headers) -> requests.Response:
+    """POST a body as Python's json writes it (NaN and Infinity included, which ``requests`` refuses to send)."""
+    return requests.post(service.url(path), data=json.dumps(body), timeout=30,
+                         headers={**headers, "Content-Type": "application/json"})
+
+
+def test_malformed_plans_and_sessions_are_422s_naming_the_field_and_write_nothing(allocation, world):
+    admin = bearer(allocation, "national_admin", "national", sub="admin-anh")
+    for field, changes in (("unit_weights.96", {"unit_weights": {"96": float("nan")}}),
+                           ("unit_weights.96", {"unit_weights": {"96": float("inf")}}),
+                           ("group_weights.G1", {"group_weights": {"G1": -5.0}}),
+                           ("target_group_codes.0", {"target_group_codes": ["G" * 100_000]})):
+        pid = plan_id()
+        response = post_raw(allocation, "/v1/allocation-plans",
+                            national_plan(world, pid, method="PRIORITY_WEIGHTED", **changes), admin)
+        assert response.status_code == 422 and response.json()["field"] == field, response.text
+        assert events_of(allocation, pid) == 0
+    officer = bearer(allocation, "district_officer", "district:964", sub="officer-964")
+    for field, changes in (("target_dose_numbers.0", {"target_dose_numbers": [2 ** 40]}),
+                           ("planned_doses", {"planned_doses": 2 ** 70}),
+                           ("priority_group_codes.0", {"priority_group_codes": ["G" * 100_000]}),
+                           ("injection_tables", {"injection_tables": "two"}),
+                           ("site_id", {"site_id": None})):
+        body = {**session_body(world, tables=1, persons=10), **changes}
+        response = post_raw(allocation, "/v1/sessions", body, officer)
+        assert response.status_code == 422 and response.json()["field"] == field, response.text
+        assert events_of(allocation, body["session_id"]) == 0
+
+
+
+def test_an_id_that_names_another_kind_of_record_is_a_422_not_a_500_and_writes_nothing(allocation, world):
+    admin = bearer(allocation, "national_admin", "national", sub="admin-anh")
+    officer = bearer(allocation, "district_officer", "district:964", sub="officer-964")
+    session = session_body(world, tables=1, persons=10)
+    assert post(allocation, "/v1/sessions", session, officer).status_code == 201
+    pid = approved_plan(allocation, world)
+    before = (events_of(allocation, session["session_id"]), events_of(allocation, pid))
+    plan_named_like_the_session = national_plan(world, session["session_id"], method="MANUAL",
+                                                lines=[{"recipient_unit_id": "95", "doses": 100}])
+    assert_rejected(post(allocation, "/v1/allocation-plans", plan_named_like_the_session, admin), "aggregate-kind",
+                    "plan_id")
+    assert_rejected(post(allocation, "/v1/sessions", {**session_body(world, tables=1, persons=10), "session_id": pid},
+                         officer), "aggregate-kind", "session_id")
+    assert get(allocation, f"/v1/allocation-plans/{session['session_id']}", admin).status_code == 422
+    assert (events_of(allocation, session["session_id"]), events_of(allocation, pid)) == before
+
+
+def test_oversized_plans_are_422s_and_write_nothing(allocation, world):
+    admin = bearer(allocation, "national_admin", "national", sub="admin-anh")
+    pid = plan_id()
+    lines = [{"line_id": f"L-{n}", "recipient_unit_id": "95", "doses": 10} for n in range(1_001)]
+    response = post(allocation, "/v1/allocation-plans", national_plan(world, pid, method="MANUAL", lines=lines), admin)
+    assert response.status_code == 422 and response.json()["field"] == "lines", response.text
+    quotas = {f"SU-{n}": 10 for n in range(1_001)}
+    response = post(allocation, "/v1/allocation-plans", national_plan(world, pid, fixed_quotas=quotas), admin)
+    assert response.status_code == 422 and response.json()["field"] == "fixed_quotas", response.text
+    assert events_of(allocation, pid) == 0
+
+
+
+def test_far_off_session_times_and_past_use_by_dates_are_422s_and_write_nothing(allocation, world):
+    officer = bearer(allocation, "district_officer", "district:964", sub="officer-964")
+    far = {**session_body(world, tables=1, persons=10), "session_date": "9999-12-31",
+           "starts_at": "9999-12-31T10:00:00-14:00", "ends_at": "9999-12-31T11:00:00-14:00"}  # overflowed: a 500
+    response = post(allocation, "/v1/sessions", far, officer)
+    assert response.status_code == 422 and response.json()["field"] == "session_date", response.text
+    assert events_of(allocation, far["session_id"]) == 0
+    admin = bearer(allocation, "national_admin", "national", sub="admin-anh")
+    pid = plan_id()
+    past = national_plan(world, pid, method="MANUAL", lines=[{"recipient_unit_id": "95", "doses": 100,
+                                                              "use_by_date": "2001-01-01"}])
+    assert_rejected(post(allocation, "/v1/allocation-plans", past, admin), "INV-17", "lines.0.use_by_date")
+    assert events_of(allocation, pid) == 0
+
+
+def test_a_district_officer_plans_and_dispenses_only_in_their_district(allocation, world):
+    ours = bearer(allocation, "district_officer", "district:964", sub="officer-964")
+    theirs = bearer(allocation, "district_officer", "district:999", sub="officer-999")
+    session = session_body(world, tables=1, persons=10)
+    denied = post(allocation, "/v1/sessions", session, theirs)
+    assert denied.status_code == 403 and denied.json()["rule"] == "scope", denied.text
+    assert events_of(allocation, session["session_id"]) == 0
+    assert post(allocation, "/v1/sessions", session, ours).status_code == 201
+    lines = {"lines": [{"lot_id": world.lot, "doses": 10, "vials": 1}]}
+    denied = post(allocation, f"/v1/sessions/{session['session_id']}/dispensations", lines, theirs)
+    assert denied.status_code == 403 and denied.headers["Content-Type"] == "application/problem+json"
+    site_manager = post(allocation, "/v1/sessions", session_body(world, tables=1, persons=10),
+                        bearer(allocation, "site_manager", f"site:{world.site}"))
+    assert site_manager.status_code == 403
     assert events_of(allocation, session["session_id"]) == 1

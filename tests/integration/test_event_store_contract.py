@@ -12,6 +12,7 @@ from eventkit import db
 from eventkit.envelope import GENESIS_HASH, CommandContext, EventDraft
 from eventkit.errors import ConcurrencyConflict, IdempotencyKeyReused
 from eventkit.store import AggregateChanges
+from eventkit.store.base import MAX_EVENT_BYTES, EventTooLarge
 from eventkit.store.memory import InMemoryEventStore
 from eventkit.store.postgres import PostgresEventStore
 
@@ -124,3 +125,12 @@ def test_postgres_refuses_updates_and_deletes_of_events(database):
                 conn.execute("DELETE FROM events")
     finally:
         pool.close()
+
+
+def test_an_event_too_large_for_kafka_is_refused_and_nothing_is_written(store):
+    store.append([stock("SITE:J", 0, 1)], ctx(), producer=PRODUCER)
+    huge = EventDraft("vaxtrail.inventory.v1.DoseReceived", b"x" * (MAX_EVENT_BYTES + 1), datetime.now(UTC))
+    with pytest.raises(EventTooLarge):
+        store.append([AggregateChanges("stock_item", "SITE:K", 0, [huge]), stock("SITE:J", 1, 2)], ctx(),
+                     producer=PRODUCER)
+    assert store.load("SITE:K") == [] and len(store.load("SITE:J")) == 1

@@ -250,3 +250,110 @@ def test_overdue_lists_and_aefi_rates(hospital_day):
     rates = {r["key"]: r for r in api.get("/v1/reports/aefi-rates", analyst, by="lot").json()["items"]}
     lot = rates[world.lot("ABV5300")]
     assert lot["aefi_cases"] >= 1 and lot["rate_per_100000"] == round(lot["aefi_cases"] * 100000 / lot["doses"], 2)
+
+
+def test_malformed_inputs_are_4xx_problems_naming_the_field_and_append_nothing(hospital_day):
+    day = hospital_day
+    api, world, staff = day["api"], day["world"], day["staff"]
+    officer = api.headers("district_officer", "district:760")
+    visit = checked_in_and_screened(day, 3)
+    before = api.count_events()
+    assert problem(api.get("/v1/districts/760/overdue-doses", officer, as_of="next tuesday"))[::2] == (422, "as_of")
+    dose = {"vial_opening_id": day["vial"], "series": "PRIMARY", "dose_number": 1, "administered_at": at(9)}
+    assert problem(api.post(f"/v1/visits/{visit}/doses", {**dose, "dose_number": "one"}, staff))[0] == 422
+    assert problem(api.post(f"/v1/visits/{visit}/doses", {**dose, "dose_colour": "red"}, staff))[0] == 422
+    assert problem(api.post(f"/v1/visits/{visit}/doses", {"series": "PRIMARY"}, staff))[0] == 422
+    report = {"person_id": world.person(3), "dose_ids": ["D-" + "9" * 100_000], "onset_at": at(12),
+              "symptoms": ["rash"], "serious": False, "outcome": "RECOVERED", "source": "SITE_OBSERVATION"}
+    assert problem(api.post("/v1/aefi", report, staff))[0] in (403, 422)
+    huge = {"items": [{"sequence": 2 ** 64, "kind": "dose", "visit_id": visit, "body": dose}]}
+    response = api.post(f"/v1/sites/{day['site']}/devices/TAB-Z-{world.tag}/batches", huge, staff)
+    assert problem(response)[::2] == (422, "items.0.sequence")
+    assert api.count_events() == before
+
+
+def test_a_dose_after_the_vials_discard_time_is_a_422_naming_inv_26_and_appends_nothing(hospital_day):
+    day = hospital_day
+    api, staff = day["api"], day["staff"]
+    visit = checked_in_and_screened(day, 4)
+    before = api.count_events()
+    late = {"vial_opening_id": day["vial"], "series": "PRIMARY", "dose_number": 1, "administered_at": at(14, 30)}
+    assert problem(api.post(f"/v1/visits/{visit}/doses", late, staff)) == (422, "INV-26", "administered_at")
+    assert api.count_events() == before
+
+
+def test_an_id_that_names_another_kind_of_record_is_a_422_not_a_500_and_appends_nothing(hospital_day):
+    day = hospital_day
+    api, world, staff = day["api"], day["world"], day["staff"]
+    before = api.count_events()
+    squatting = {"visit_id": day["session_id"], "identity_method": "ID_DOCUMENT", "document_kind": "CITIZEN_ID",
+                 "document_number": world.national_id(9), "presence_override_reason": "app offline",
+                 "checked_in_at": at(13)}
+    assert problem(api.post(f"/v1/sessions/{day['session_id']}/check-ins", squatting, staff)) == (
+        422, "aggregate-kind", "visit_id")
+    officer = api.headers("district_officer", "district:760")
+    report = {"aefi_id": day["session_id"], "person_id": world.person(1), "dose_ids": ["D-none"], "onset_at": at(12),
+              "symptoms": ["rash"], "serious": False, "outcome": "RECOVERED", "source": "SITE_OBSERVATION"}
+    assert problem(api.post("/v1/aefi", report, officer)) == (422, "aggregate-kind", "aefi_id")
+    assert api.count_events() == before
+
+
+def test_an_oversized_self_report_is_a_422_and_appends_nothing(hospital_day):
+    day = hospital_day
+    api, world, staff = day["api"], day["world"], day["staff"]
+    visit = checked_in_and_screened(day, 3)
+    given = api.post(f"/v1/visits/{visit}/doses", {"vial_opening_id": day["vial"], "series": "PRIMARY",
+                                                   "dose_number": 1, "administered_at": at(11, 30)}, staff)
+    assert given.status_code == 201, given.text
+    person = world.person(3)
+    citizen = api.headers("citizen", f"person:{person}", sub=person)
+    before = api.count_events()
+    # ~1.2 MB of symptoms: stored, it would exceed Kafka's 1 MB message limit and stall the relay for everyone
+    flood = {"person_id": person, "dose_ids": [given.json()["dose_id"]], "onset_at": at(20),
+             "symptoms": ["x" * 600] * 2_000,
+             "serious": False, "outcome": "RECOVERED", "source": "SELF_REPORT"}
+    assert problem(api.post("/v1/aefi", flood, citizen))[::2] == (422, "symptoms")
+    long_one = {**flood, "symptoms": ["x" * 5_000]}
+    assert problem(api.post("/v1/aefi", long_one, citizen))[::2] == (422, "symptoms.0")
+    many_doses = {**flood, "symptoms": ["rash"], "dose_ids": [f"D-{n}" for n in range(1_000)]}
+    assert problem(api.post("/v1/aefi", many_doses, citizen))[::2] == (422, "dose_ids")
+    assert api.count_events() == before
+
+
+
+def test_far_off_times_and_dates_are_422s_not_500s_and_append_nothing(hospital_day):
+    day = hospital_day
+    api, world, staff = day["api"], day["world"], day["staff"]
+    officer = api.headers("district_officer", "district:760")
+    year_one = "0001-01-01T00:00:00+14:00"  # overflowed converting to local time
+    before = api.count_events()
+    vial = api.post(f"/v1/sessions/{day['session_id']}/vials", {"lot_id": world.lot("ABV5300"), "opened_at": year_one},
+                    staff)
+    assert problem(vial)[::2] == (422, "opened_at")
+    check_in = {"identity_method": "ID_DOCUMENT", "document_kind": "CITIZEN_ID", "document_number": world.national_id(8),
+                "presence_override_reason": "app offline", "checked_in_at": year_one}
+    assert problem(api.post(f"/v1/sessions/{day['session_id']}/check-ins", check_in, staff))[::2] == (
+        422, "checked_in_at")
+    ancient = {"product": "210", "administered_date": "0001-01-01", "country": "FR", "source": "PAPER_CARD",
+               "series": "PRIMARY", "dose_number": 1}
+    assert problem(api.post(f"/v1/persons/{world.person(8)}/historical-doses", ancient, officer)) == (
+        422, "INV-8", "administered_date")
+    assert api.count_events() == before
+
+
+def test_staff_of_another_site_and_read_only_roles_write_nothing(hospital_day):
+    day = hospital_day
+    api, world = day["api"], day["world"]
+    visit = checked_in_and_screened(day, 9)
+    before = api.count_events()
+    dose = {"vial_opening_id": day["vial"], "series": "PRIMARY", "dose_number": 1, "administered_at": at(12)}
+    elsewhere = api.headers("vaccinator", "site:S-OTHER-01")
+    assert problem(api.post(f"/v1/visits/{visit}/doses", dose, elsewhere)) == (403, "scope", "site_id")
+    assert problem(api.post(f"/v1/visits/{visit}/screening", {"vitals": NORMAL, "screened_at": at(12)},
+                            elsewhere)) == (403, "scope", "site_id")
+    for role in ("analyst", "auditor", "partner", "citizen"):
+        assert api.post(f"/v1/visits/{visit}/doses", dose, api.headers(role, "national")).status_code == 403
+    person = world.person(9)
+    assert api.get(f"/v1/persons/{person}/doses", api.headers("partner", "national")).status_code == 403
+    assert api.get(f"/v1/persons/{person}/doses", api.headers("citizen", f"person:{world.person(8)}")).status_code == 403
+    assert api.count_events() == before

@@ -17,6 +17,8 @@ import requests
 
 from eventkit.codec import decode_message
 from eventkit.kafka_record import from_record
+from services.registration.handlers import guard_id
+from services.registration.settings import identity_key
 from tests.integration.service_procs import private_workdir
 from vaxtrail_cli.main import main as cli_main
 
@@ -177,6 +179,17 @@ def test_a_national_id_correction_moves_the_uniqueness_guard_and_a_merge_retires
     assert moved.json()["existing_person_id"] == kept
 
 
+
+def test_merging_an_id_that_names_another_kind_of_stream_is_a_404_not_a_500(registration):
+    officer = bearer(registration, "province_officer", "province:79")
+    body = person_body()
+    kept = post(registration, "/v1/persons", body, citizen(registration)).json()["person_id"]
+    guard = guard_id(identity_key("local", {}), body["national_id_kind"], body["national_id"])  # a national-ID guard
+    before = events_count(registration)
+    assert_problem(post(registration, f"/v1/persons/{kept}/merges", {"merged_person_id": guard, "reason": "dup"},
+                        officer), 404, None, "person_id")
+    assert events_count(registration) == before
+
 # -- priority groups (INV-31), approval and district --------------------------------------------------------
 
 def test_a_group_outside_the_active_catalogue_is_rejected_under_inv_31_and_appends_nothing(registration):
@@ -336,6 +349,13 @@ def test_a_staff_read_needs_a_purpose_and_records_personal_data_accessed(registr
                                            headers=bearer(registration, "province_officer", "province:01")
                                            | {"X-Purpose": "CARE"})
     assert other_province.status_code == 403
+    for role in ("analyst", "partner", "auditor"):  # never personal data, whatever their scope
+        denied = registration.http.get(registration.url(f"/v1/persons/{person}"), timeout=5,
+                                       headers=bearer(registration, role, "national") | {"X-Purpose": "CARE"})
+        assert denied.status_code == 403 and denied.headers["Content-Type"] == "application/problem+json"
+    someone_else = registration.http.get(registration.url(f"/v1/persons/{person}"), timeout=5,
+                                         headers=citizen(registration))
+    assert someone_else.status_code == 403
     assert events_count(registration, event_type=PDA) == before
 
     read = registration.http.get(registration.url(f"/v1/persons/{person}"), headers=officer | {"X-Purpose": "support"},

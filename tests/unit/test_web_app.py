@@ -254,3 +254,9 @@ def test_each_request_writes_one_json_access_line(client, capsys, restore_loggin
         "level": "INFO", "service": "inventory", "request_id": "trace-9", "method": "GET", "path": "/healthz",
         "route": "/healthz", "status": 200,
     }
+
+
+def test_a_body_larger_than_the_limit_is_a_413_problem(client, admin):
+    body = b'{"lot": "LOT-ABV5300", "doses": 500, "note": "' + b"x" * SETTINGS.max_request_bytes + b'"}'
+    response = client.post("/stock/W-NAT/receipts", data=body, headers=admin | {"Content-Type": "application/json"})
+    assert_problem(response, 413)

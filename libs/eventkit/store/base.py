@@ -29,7 +29,7 @@ from eventkit.envelope import (
     utcnow,
     uuid7,
 )
-from eventkit.errors import ConcurrencyConflict
+from eventkit.errors import ConcurrencyConflict, VaxTrailError
 
 Response = Mapping[str, Any]
 Responder = Callable[[Sequence[StoredEvent]], Response]
@@ -86,7 +86,23 @@ class EventStore(Protocol):
         ...
 
 
+MAX_EVENT_BYTES = 512 * 1024
+"""Largest payload an event may have: well under Kafka's default 1 MB message limit, so the relay can always
+publish what the store committed (an oversized event would otherwise block the relay for good)."""
+
+
+class EventTooLarge(VaxTrailError):
+    status = 413
+    title = "Event too large"
+
+
 def check_distinct(changes: Sequence[AggregateChanges]) -> None:
+    for change in changes:
+        for draft in change.events:
+            if len(draft.payload) > MAX_EVENT_BYTES:
+                raise EventTooLarge(
+                    f"{draft.event_type} of {len(draft.payload):,} bytes exceeds {MAX_EVENT_BYTES:,}; nothing was written",
+                    rule="event-size")
     ids = [c.aggregate_id for c in changes]
     if len(ids) != len(set(ids)):
         raise ValueError("one append names the same aggregate twice; merge its events into one AggregateChanges")

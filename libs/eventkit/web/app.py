@@ -44,6 +44,7 @@ def create_app(
         raise ValueError(f"extension names reserved by eventkit: {', '.join(sorted(clashes))}")
     # root_path given explicitly: Flask would otherwise try to import the service name to locate it.
     app = Flask(settings.service, root_path=str(Path(__file__).parent), static_folder=None)
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes  # larger bodies: 413 problem+json
     app.extensions[AUTHENTICATOR_EXTENSION] = authenticator
     app.extensions[SETTINGS_EXTENSION] = settings
     app.extensions.update(extensions or {})

@@ -13,7 +13,18 @@ from eventkit.auth import Forbidden, current_principal, requires
 from eventkit.web import parse_body
 from eventkit.web.commands import command_context, command_response
 from eventkit.web.openapi import documented
-from services.allocation.api.common import PLAN_WRITERS, READERS, Accepted, Id, Strict, scope_path
+from services.allocation.api.common import (
+    MANY,
+    PLAN_WRITERS,
+    READERS,
+    Accepted,
+    GroupCode,
+    Id,
+    Strict,
+    UnitId,
+    Weight,
+    scope_path,
+)
 from services.allocation.domain import plans
 from services.allocation.handlers import AllocationHandlers, DraftRequest
 
@@ -29,7 +40,7 @@ class LineBody(Strict):
     use_by_date: date | None = Field(default=None, description="default: the plan's completion deadline")
     series: Series = "PRIMARY"
     dose_number: int = Field(default=1, ge=1, le=10)
-    target_group_codes: list[str] = []
+    target_group_codes: list[GroupCode] = Field(default=[], max_length=50)
 
     def spec(self, deadline: date | None, groups: tuple[str, ...] = ()) -> plans.LineSpec:
         return plans.LineSpec(self.line_id or f"L-{self.recipient_unit_id}", self.recipient_unit_id, self.doses,
@@ -43,7 +54,7 @@ class DraftBody(Strict):
     province_code: str = Field(default="", max_length=2, description="the issuing province of a PROVINCE plan")
     source_location_id: str | None = Field(default=None, description="default: the national / province store")
     presentation_id: str = Id
-    lot_ids: list[str] = Field(default=[], description="pinned lots; empty = any usable lot")
+    lot_ids: list[UnitId] = Field(default=[], max_length=100, description="pinned lots; empty = any usable lot")
     method: Literal["POPULATION", "PRIORITY_WEIGHTED", "PROGRESS", "MANUAL"]
     total_doses: int = Field(default=0, ge=0, description="what a proposal splits (ignored for MANUAL)")
     funding_source: Literal["COVAX", "PURCHASE", "DONATION"]
@@ -52,12 +63,14 @@ class DraftBody(Strict):
     use_by_date: date | None = None
     series: Series = "PRIMARY"
     dose_number: int = Field(default=1, ge=1, le=10)
-    target_group_codes: list[str] = []
-    recipients: list[str] = Field(default=[], description="proposal only among these units; empty = all")
-    group_weights: dict[str, float] = {}
-    unit_weights: dict[str, float] = {}
-    fixed_quotas: dict[str, int] = Field(default={}, description="doses for special units, off the top")
-    lines: list[LineBody] = Field(default=[], description="MANUAL plans: the lines")
+    target_group_codes: list[GroupCode] = Field(default=[], max_length=50)
+    recipients: list[UnitId] = Field(default=[], max_length=MANY,
+                                     description="proposal only among these units; empty = all")
+    group_weights: dict[GroupCode, Weight] = Field(default={}, max_length=50)
+    unit_weights: dict[UnitId, Weight] = Field(default={}, max_length=MANY)
+    fixed_quotas: dict[UnitId, int] = Field(default={}, max_length=MANY,
+                                            description="doses for special units, off the top")
+    lines: list[LineBody] = Field(default=[], max_length=MANY, description="MANUAL plans: the lines")
 
     @model_validator(mode="after")
     def _province_plans_name_their_province(self):
@@ -91,7 +104,8 @@ class ReleaseLine(Strict):
 
 
 class ReleaseBody(Strict):
-    lines: list[ReleaseLine] = Field(default=[], description="partial release per line; empty = all that is left")
+    lines: list[ReleaseLine] = Field(default=[], max_length=MANY,
+                                     description="partial release per line; empty = all that is left")
 
 
 class PlanLine(Strict):

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
+from typing import Annotated
 
 from flask import Blueprint, jsonify, request
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import BaseModel, Field
 
 from eventkit.aggregates import fingerprint
 from eventkit.auth import current_principal, requires
@@ -13,7 +14,7 @@ from eventkit.errors import NotFound
 from eventkit.web import parse_body
 from eventkit.web.commands import command_context, command_response
 from eventkit.web.openapi import documented
-from services.allocation.api.common import READERS, Accepted, Id, Strict
+from services.allocation.api.common import READERS, Accepted, Day, GroupCode, Id, Moment, Strict
 from services.allocation.domain import sessions
 from services.allocation.domain.common import StockLine
 from services.allocation.handlers import AllocationHandlers
@@ -22,16 +23,16 @@ from services.allocation.handlers import AllocationHandlers
 class SessionBody(Strict):
     session_id: str = Id
     site_id: str = Id
-    session_date: date
-    starts_at: AwareDatetime
-    ends_at: AwareDatetime
+    session_date: Day
+    starts_at: Moment
+    ends_at: Moment
     injection_tables: int = Field(ge=1, le=100)
     presentation_id: str = Id
-    planned_persons: int = Field(ge=1)
-    planned_doses: int = Field(ge=1)
-    priority_group_codes: list[str] = []
-    target_series: str = "PRIMARY"
-    target_dose_numbers: list[int] = []
+    planned_persons: int = Field(ge=1, le=2**31 - 1)  # the event's int32
+    planned_doses: int = Field(ge=1, le=2**31 - 1)
+    priority_group_codes: list[GroupCode] = Field(default=[], max_length=50)
+    target_series: str = Field(default="PRIMARY", max_length=12)
+    target_dose_numbers: list[Annotated[int, Field(ge=1, le=10)]] = Field(default=[], max_length=10)
 
     def command(self) -> sessions.PlanSession:
         data = self.model_dump()
@@ -47,7 +48,7 @@ class DispenseLine(Strict):
 
 
 class DispenseBody(Strict):
-    lines: list[DispenseLine] = Field(min_length=1)
+    lines: list[DispenseLine] = Field(min_length=1, max_length=100)
 
 
 class ReserveBody(Strict):

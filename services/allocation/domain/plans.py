@@ -173,6 +173,8 @@ def check_line(plan: AllocationPlan, spec: LineSpec, picture: SupplyPicture, whe
         raise DomainError("series must be PRIMARY, ADDITIONAL or BOOSTER with a dose number >= 1",
                           field=f"{where}.series", rule="INV-18")
     require_whole_vials(spec.doses, picture.doses_per_vial, f"{where}.doses")
+    if picture.today is not None and spec.use_by_date < picture.today:
+        raise DomainError(f"use-by {spec.use_by_date} is already past", field=f"{where}.use_by_date", rule="INV-17")
     latest = _latest_use_by(plan, picture)
     if latest is None or spec.use_by_date > latest:
         raise DomainError(f"use-by {spec.use_by_date} is after the lots' effective expiry ({latest or 'no usable lot'})",

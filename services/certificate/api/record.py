@@ -33,7 +33,7 @@ from services.certificate.formats.images import certificate_pdf, qr_png
 from services.certificate.issuer import PERSON_CERTIFICATES
 from services.certificate.views import CertificateViews
 
-STAFF = ("vaccinator", "site_manager", "district_officer", "province_officer", "national_admin", "auditor")
+STAFF = ("vaccinator", "site_manager", "district_officer", "province_officer", "national_admin")
 Format = Literal["EU_DCC_HC1", "SMART_HEALTH_CARD"]
 
 

@@ -2,14 +2,32 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
 
 Id = Field(min_length=1, max_length=80, pattern=r"^[A-Za-z0-9._:\-]+$")
 OptionalId = Field(default=None, min_length=1, max_length=80, pattern=r"^[A-Za-z0-9._:\-]+$")
+# Every list and string of a request is bounded: an event must stay far below Kafka's 1 MB message limit,
+# or the relay would retry it forever and hold back every later event of the service.
+ItemId = Annotated[str, Field(min_length=1, max_length=80, pattern=r"^[A-Za-z0-9._:\-]+$")]
+Text = Annotated[str, Field(min_length=1, max_length=200)]
+Code = Annotated[str, Field(min_length=1, max_length=40)]
+
+
+EARLIEST, LATEST = datetime(2000, 1, 1, tzinfo=UTC), datetime(2100, 1, 1, tzinfo=UTC)
+
+
+def _plausible(moment: datetime) -> datetime:
+    # Far-off instants (year 1 at +14:00) overflow when converted to local time or to a protobuf Timestamp.
+    if not EARLIEST <= moment < LATEST:
+        raise ValueError("a time between 2000 and 2100 is expected")
+    return moment
+
+
+Moment = Annotated[AwareDatetime, AfterValidator(_plausible)]
 
 
 class Strict(BaseModel):
@@ -22,12 +40,12 @@ class Staff(Strict):
 
 
 class OpenSessionRequest(Strict):
-    opened_at: AwareDatetime
-    staff: list[Staff] = Field(default_factory=list)
+    opened_at: Moment
+    staff: list[Staff] = Field(default_factory=list, max_length=50)
 
 
 class CloseSessionRequest(Strict):
-    closed_at: AwareDatetime
+    closed_at: Moment
     discard_open_vials: bool = Field(False, description="discard every vial still open (reason SESSION_CLOSED) "
                                                         "in the same append; without it an open vial is a 422 INV-27")
 
@@ -35,11 +53,11 @@ class CloseSessionRequest(Strict):
 class OpenVialRequest(Strict):
     vial_opening_id: str | None = OptionalId
     lot_id: str = Id
-    opened_at: AwareDatetime
+    opened_at: Moment
 
 
 class DiscardVialRequest(Strict):
-    discarded_at: AwareDatetime
+    discarded_at: Moment
     reason: Literal["EMPTY", "WINDOW_ELAPSED", "SESSION_CLOSED", "CONTAMINATED", "BROKEN"]
     residual_doses: int | None = Field(None, ge=0, description="if given, must equal doses in vial - doses drawn")
 
@@ -52,7 +70,7 @@ class CheckInRequest(Strict):
     document_number: str | None = Field(None, max_length=40)
     presence_code: str | None = Field(None, pattern=r"^\d{6}$", description="the code the person's app shows")
     presence_override_reason: str | None = Field(None, max_length=300, description="required without a code")
-    checked_in_at: AwareDatetime
+    checked_in_at: Moment
 
 
 class VitalsModel(Strict):
@@ -71,9 +89,9 @@ class Answer(Strict):
 
 class ScreeningRequest(Strict):
     vitals: VitalsModel
-    answers: list[Answer] = Field(default_factory=list)
+    answers: list[Answer] = Field(default_factory=list, max_length=100)
     pregnancy_weeks: int | None = Field(None, ge=0, le=45)
-    screened_at: AwareDatetime
+    screened_at: Moment
 
 
 class ScreeningResult(BaseModel):
@@ -97,7 +115,7 @@ class DoseRequest(Strict):
     lot_id: str | None = OptionalId
     series: Literal["PRIMARY", "ADDITIONAL", "BOOSTER"]
     dose_number: int = Field(ge=1, le=20)
-    administered_at: AwareDatetime
+    administered_at: Moment
     volume_ml: Decimal | None = Field(None, gt=0, le=2)
     route: Literal["IM", "SC", "ID"] = "IM"
     body_site: Literal["LEFT_DELTOID", "RIGHT_DELTOID", "LEFT_THIGH", "RIGHT_THIGH"] = "LEFT_DELTOID"
@@ -107,12 +125,12 @@ class DoseRequest(Strict):
 
 class NotAdministeredRequest(Strict):
     reason: Literal["REFUSED", "POSTPONED", "CONTRAINDICATED", "STOCK_OUT"]
-    recorded_at: AwareDatetime
+    recorded_at: Moment
 
 
 class ObservationRequest(Strict):
-    started_at: AwareDatetime | None = None
-    ended_at: AwareDatetime
+    started_at: Moment | None = None
+    ended_at: Moment
     outcome: Literal["NO_REACTION", "MINOR_REACTION", "AEFI_REPORTED"]
 
 
@@ -140,22 +158,22 @@ class Change(Strict):
 
 class CorrectionRequest(Strict):
     reverses_event_id: str = Field(min_length=1, max_length=80)
-    changes: list[Change] = Field(min_length=1)
+    changes: list[Change] = Field(min_length=1, max_length=20)
     reason: str = Field(min_length=1, max_length=300)
 
 
 class AefiRequest(Strict):
     aefi_id: str | None = OptionalId
     person_id: str = Id
-    dose_ids: list[str] = Field(min_length=1)
-    onset_at: AwareDatetime
-    symptoms: list[str] = Field(min_length=1)
+    dose_ids: list[ItemId] = Field(min_length=1, max_length=10)
+    onset_at: Moment
+    symptoms: list[Text] = Field(min_length=1, max_length=30)
     serious: bool
-    seriousness_criteria: list[str] = Field(default_factory=list)
-    outcome: str
+    seriousness_criteria: list[Code] = Field(default_factory=list, max_length=10)
+    outcome: str = Field(max_length=40)
     source: Literal["SITE_OBSERVATION", "SELF_REPORT", "HOSPITAL"]
-    died_at: AwareDatetime | None = None
-    reported_at: AwareDatetime | None = Field(None, description="when the report was received, if earlier than "
+    died_at: Moment | None = None
+    reported_at: Moment | None = Field(None, description="when the report was received, if earlier than "
                                                                 "now (a paper form entered later); default now")
 
 
@@ -180,7 +198,8 @@ class Accepted(BaseModel):
 
 
 class BatchItemModel(Strict):
-    sequence: int = Field(ge=0, description="the device's local sequence number (idempotency key with device id)")
+    sequence: int = Field(ge=0, le=2**63 - 1,  # DoseAdministered.device_sequence is an int64
+                          description="the device's local sequence number (idempotency key with device id)")
     kind: Literal["check_in", "screening", "vial_open", "vial_discard", "dose", "not_administered", "observation"]
     session_id: str | None = OptionalId
     visit_id: str | None = OptionalId

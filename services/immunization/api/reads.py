@@ -69,11 +69,6 @@ class DaySheet(BaseModel):
     vials: list[dict]
 
 
-def _arg_date(name: str) -> date | None:
-    raw = request.args.get(name)
-    return date.fromisoformat(raw) if raw else None
-
-
 def register(bp: Blueprint, handlers: ImmunizationHandlers, views: Views) -> None:
     @bp.get("/sessions/<session_id>/day-sheet")
     @requires("vaccinator", "site_manager", *READERS)
@@ -120,7 +115,7 @@ def register(bp: Blueprint, handlers: ImmunizationHandlers, views: Views) -> Non
                 query=AsOfQuery, responses={200: Items})
     def overdue_doses(district_code: str):
         current_principal().require_scope(views.district_path(district_code), field="district_code")
-        as_of = _arg_date("as_of") or local_date(handlers.now())
+        as_of = AsOfQuery.model_validate(request.args.to_dict()).as_of or local_date(handlers.now())
         return jsonify({"items": views.overdue_doses(district_code, as_of)})
 
     @bp.get("/reports/doses")

@@ -31,10 +31,18 @@ class RecordHistoricalDose:
     dose_number: int
 
 
+# Before the first COVID-19 vaccine trials (spring 2020); earlier dates are typing errors.
+FIRST_COVID_19_VACCINATION = date(2020, 3, 1)
+
+
 def record_historical(record: PersonRecord, command: RecordHistoricalDose, *, today: date) -> list:
     """A dose given elsewhere: counted toward the series, never touching local stock."""
     if command.administered_date > today:
         raise reject("a historical dose cannot be in the future", "administered_date", "INV-8")
+    if command.administered_date < FIRST_COVID_19_VACCINATION:
+        # a dose "given" in year 1 would count toward the series and satisfy every later interval
+        raise reject(f"no COVID-19 vaccine was given before {FIRST_COVID_19_VACCINATION.isoformat()}",
+                     "administered_date", "INV-8")
     if command.source not in HISTORICAL_SOURCES:
         raise reject(f"source must be one of {sorted(HISTORICAL_SOURCES)}", "source", "INV-23")
     if record.dose(command.dose_id) is not None:

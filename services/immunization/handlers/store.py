@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from eventkit.envelope import CommandContext, EventDraft
-from eventkit.errors import ConcurrencyConflict
+from eventkit.errors import ConcurrencyConflict, DomainError
 from eventkit.store.base import AggregateChanges, AppendResult, Responder
 from services.immunization.domain import aefi, record, session, visit
 from services.immunization.domain.events import ScreeningCompleted
@@ -32,6 +32,8 @@ SESSION = Kind("session", session.Session.empty, session.evolve)
 VISIT = Kind("visit", visit.Visit.empty, visit.evolve)
 RECORD = Kind("dose_record", record.PersonRecord.empty, record.evolve, wants_event_id=True)
 AEFI = Kind("aefi_case", aefi.AefiCase.empty, aefi.evolve)
+# The request field that names each kind's aggregate id (for the problem when an id names another kind).
+ID_FIELDS = {SESSION.type: "session_id", VISIT.type: "visit_id", RECORD.type: "person_id", AEFI.type: "aefi_id"}
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,11 @@ class Streams:
     def load(self, kind: Kind, aggregate_id: str) -> Loaded:
         state, version, screening_id = kind.initial(), 0, ""
         for stored in self.store.load(aggregate_id):
+            if stored.aggregate_type != kind.type:
+                # Ids share one namespace in the store and some are chosen by clients (visit, AEFI): an id that
+                # already names another kind of stream is refused, never folded (500) nor appended to.
+                raise DomainError(f"{aggregate_id} already names a {stored.aggregate_type}, not a {kind.type}",
+                                  field=ID_FIELDS.get(kind.type), rule="aggregate-kind")
             event = self._codec.decode(stored.event_type, stored.payload)
             state = kind.evolve(state, event, str(stored.event_id)) if kind.wants_event_id else kind.evolve(state, event)
             if isinstance(event, ScreeningCompleted):

@@ -36,11 +36,11 @@ def checked_in(conn, event, e: ev.PersonCheckedIn) -> None:
         (e.visit_id, e.session_id, e.site_id, e.person_id, e.checked_in_at, e.identity_method,
          e.presence_code_verified, e.presence_override_by),
     )
-    # The dose is on the person's stream, so on another partition: it may have been applied first, when
-    # dose_administered found no visit row to update. Pick it up from dose_view now.
+    # The dose is on the person's stream (another Kafka key): it may have been projected first, when this
+    # visit had no row for dose_administered to update; take it from dose_view then.
     conn.execute(
         "UPDATE visit_view v SET dose_id = d.dose_id, administered_at = d.administered_at FROM dose_view d"
-        " WHERE v.visit_id = %s AND d.visit_id = v.visit_id AND v.dose_id IS NULL",
+        " WHERE v.visit_id = %s AND v.dose_id IS NULL AND d.visit_id = v.visit_id",
         (e.visit_id,),
     )
 

@@ -14,6 +14,7 @@ from eventkit.web.validation import MalformedRequest
 from services.registration.api import models as m
 from services.registration.bulk import COLUMNS, BulkUpload
 
+UPLOAD_MAX_BYTES = 256 * 1024 * 1024  # ~1.5 million rows; the app-wide body limit is far smaller
 
 def register_routes(bp: Blueprint, uploads: BulkUpload) -> None:
     @bp.post("/organisations/<organisation_id>/uploads")
@@ -26,6 +27,7 @@ def register_routes(bp: Blueprint, uploads: BulkUpload) -> None:
                             "its line number, field and rule. Rows outside the uploader's scope are invalid "
                             "(rule `scope`). Uploading the same file again registers nobody twice.")
     def upload(organisation_id: str):
+        request.max_content_length = UPLOAD_MAX_BYTES  # the file streams through; memory stays flat
         if request.mimetype != "text/csv":
             raise MalformedRequest(f"expected Content-Type text/csv, got {request.mimetype or 'none'}",
                                    rule="content-type")

@@ -182,6 +182,11 @@ def correct(state: Person, new_values: dict[str, str], reason: str, evidence: st
     unknown = sorted(set(new_values) - set(CORRECTABLE))
     if unknown:
         raise DomainError(f"{unknown[0]} cannot be corrected", field=f"changes.{unknown[0]}", rule="correctable")
+    estimated = new_values.get("date_of_birth_estimated")
+    if estimated is not None and estimated not in ("true", "false"):
+        # anything else used to read as "false" and come back as "the correction changes nothing"
+        raise DomainError("date_of_birth_estimated is true or false", field="changes.date_of_birth_estimated",
+                          rule="bool-format")
     old = state.details
     raw = tuple(ev.FieldChange(name, _text(old, name), value) for name, value in sorted(new_values.items()))
     try:

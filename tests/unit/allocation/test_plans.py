@@ -59,6 +59,12 @@ def test_rejects_a_use_by_date_after_the_lots_effective_expiry():
     assert (error.value.rule, error.value.field) == ("INV-17", "lines.0.use_by_date")
 
 
+def test_rejects_a_use_by_date_already_past():
+    with pytest.raises(DomainError) as error:
+        drafted_events(line("79", 1_000, use_by=date(1, 1, 1)))
+    assert (error.value.rule, error.value.field) == ("INV-17", "lines.0.use_by_date")
+
+
 def test_rejects_doses_that_are_not_whole_vials():
     with pytest.raises(DomainError) as error:
         drafted_events(line("79", 1_005))

@@ -77,6 +77,13 @@ def test_rejects_a_historical_dose_2_without_dose_1():
              initial=record.PersonRecord.empty).when(command).then_rejects(rule="INV-23", field="dose_number")
 
 
+def test_rejects_a_historical_dose_dated_before_any_covid_19_vaccine_existed():
+    command = corrections.RecordHistoricalDose("H-3", "P-1", "210", "ABV1234", date(1, 1, 1), "FR",
+                                          "PAPER_CARD", "PRIMARY", 1)
+    Scenario(decide=lambda s, c: corrections.record_historical(s, c, today=DAY), evolve=record.evolve,
+             initial=record.PersonRecord.empty).when(command).then_rejects(rule="INV-8", field="administered_date")
+
+
 def test_the_next_dose_after_astrazeneca_dose_1_has_earliest_due_and_latest_dates():
     state = history((given(DAY), "E-1"))
     recommendation = record.next_dose(state, DAY)

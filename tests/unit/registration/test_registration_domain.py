@@ -98,6 +98,13 @@ def test_a_correction_records_old_and_new_values_with_its_reason():
     assert person.evolve(state, corrected).details.full_name == "Nguyễn Thị Lan Anh"
 
 
+def test_rejects_a_date_of_birth_estimated_flag_that_is_not_true_or_false():
+    state = person.evolve(person.Person(), registered())
+    with pytest.raises(DomainError) as maybe:
+        person.correct(state, {"date_of_birth_estimated": "maybe"}, "unsure", "", REFS, now=NOW)
+    assert (maybe.value.rule, maybe.value.field) == ("bool-format", "changes.date_of_birth_estimated")
+
+
 def test_a_correction_needs_a_reason_and_is_validated_like_a_registration():
     state = person.evolve(person.Person(), registered())
     with pytest.raises(DomainError) as no_reason:
