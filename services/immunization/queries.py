@@ -113,14 +113,6 @@ class ReferenceQueries:
                                 " ORDER BY topic, partition", (list(projections),)).fetchall()
         return tuple(f"{t}:{p}:{o}" for t, p, o in rows)
 
-    def earlier_screenings(self, person_id: str, visit_id: str) -> tuple[date | None, tuple[str, ...]]:
-        """The latest postponement and every contraindication from this person's other screenings."""
-        row = self._one(
-            "SELECT max(postponed_until), coalesce(array_agg(DISTINCT c) FILTER (WHERE c IS NOT NULL), '{}')"
-            " FROM visit_view LEFT JOIN LATERAL unnest(contraindicated_products) c ON true"
-            " WHERE person_id = %s AND visit_id <> %s", (person_id, visit_id))
-        return row[0], tuple(row[1])
-
 
 def _rows(pool, query: str, params: tuple) -> list[dict]:
     with pool.connection() as conn:

@@ -49,12 +49,12 @@ def hospital_day(immunization, infra):
     publisher.publish("inventory", locations(world) + catalogue(world, {"ABV5300": "AZ", "FF2153": "PFIZER",
                                                                            "SP0412": "SINOPHARM"}))
     publisher.publish("registration", people(world, 5) + people(world, 1, born="2005-06-01", start=6)
-                      + people(world, 3, start=7))
+                      + people(world, 3, start=7) + people(world, 1, start=20))
     publisher.publish("allocation", session_plan(world, session_id, site, DAY + timedelta(hours=7),
                                                  DAY + timedelta(hours=17)))
     publisher.close()
     api.wait_rows("SELECT count(*) FROM ref_person WHERE person_id LIKE %s AND district_health_centre_id <> ''",
-                  f"P-{world.tag}-%", expected=9, what="people")
+                  f"P-{world.tag}-%", expected=10, what="people")
     api.wait_rows("SELECT count(*) FROM ref_site_stock WHERE lot_id = %s", world.lot("SP0412"), expected=2,
                   what="stock")
     api.wait_rows("SELECT count(*) FROM ref_session_plan WHERE session_id = %s", session_id, expected=1, what="plan")
@@ -78,6 +78,35 @@ def checked_in_and_screened(day: dict, n: int) -> str:
     assert api.post(f"/v1/visits/{visit_id}/screening", {"vitals": NORMAL, "screened_at": at(8, n + 1)},
                     staff).json()["outcome"] == "ELIGIBLE"
     return visit_id
+
+
+def test_a_postponement_at_one_visit_refuses_a_dose_at_the_next_visit_from_the_persons_record(hospital_day):
+    """INV-20 across visits: the postponement is on the person's record (same append as the screening), so the
+    dose at a new visit is refused on event-sourced state, whatever the worker's read models have seen."""
+    day = hospital_day
+    api, world, staff = day["api"], day["world"], day["staff"]
+    person = world.person(20)
+
+    def check_in(minute: int) -> str:
+        body = {"identity_method": "ID_DOCUMENT", "document_kind": "CITIZEN_ID",
+                "document_number": world.national_id(20), "presence_override_reason": "app offline",
+                "checked_in_at": at(10, minute)}
+        visit = api.post(f"/v1/sessions/{day['session_id']}/check-ins", body, staff)
+        assert visit.status_code == 201, visit.text
+        return visit.json()["visit_id"]
+
+    first = check_in(0)
+    fever = {**NORMAL, "temperature_celsius": "38.4"}
+    postponed = api.post(f"/v1/visits/{first}/screening", {"vitals": fever, "screened_at": at(10, 1)}, staff).json()
+    assert postponed["outcome"] == "POSTPONED" and len(postponed["event_ids"]) == 2
+    assert api.count_events(person) == 1  # noted on the person's record in the screening's own append
+    second = check_in(10)
+    assert api.post(f"/v1/visits/{second}/screening", {"vitals": NORMAL, "screened_at": at(10, 11)},
+                    staff).json()["outcome"] == "ELIGIBLE"
+    before = api.count_events()
+    dose = {"vial_opening_id": day["vial"], "series": "PRIMARY", "dose_number": 1, "administered_at": at(10, 15)}
+    assert problem(api.post(f"/v1/visits/{second}/doses", dose, staff)) == (422, "INV-20", "administered_at")
+    assert api.count_events() == before
 
 
 def test_schedule_rules_are_enforced_over_http_and_a_rejection_appends_nothing(hospital_day):

@@ -1,7 +1,8 @@
 """Step 3, the dose gate: ``administer_dose`` checks INV-20 … INV-28 before a dose is recorded.
 
 It reads the same-visit screening, the session and its vial, the lot and presentation as the site sees
-them, the person (age) and the person's earlier doses under the schedule rules in force on the day. It
+them, the person (age), and from the person's record the earlier doses under the schedule rules in force on
+the day and the postponements / contraindications noted by screenings at other visits. It
 returns the ``DoseAdministered`` (and ``NextDoseRecommended``) for the person's stream and the
 ``VialDoseDrawn`` for the session's stream; the handler appends them atomically.
 """
@@ -57,8 +58,6 @@ class DoseContext:
     presentation: Presentation | None
     person: PersonRef | None
     screening_event_id: str = ""
-    postponed_until: date | None = None  # the latest postponement from any earlier screening
-    contraindicated: tuple[str, ...] = ()  # products / platforms contraindicated at earlier screenings
     read_model_positions: tuple[str, ...] = ()  # what the reference read models had seen (for auditors)
 
 
@@ -66,8 +65,11 @@ def _reject(detail: str, field: str, rule: str) -> DomainError:
     return DomainError(detail, field=field, rule=rule)
 
 
-def screening_gate(ctx: DoseContext, presentation: Presentation, day: date) -> None:
-    """INV-20: same-visit screening ELIGIBLE (or CAUTION / REFER at a hospital-capable site); nothing banned."""
+def screening_gate(record: PersonRecord, ctx: DoseContext, presentation: Presentation, day: date) -> None:
+    """INV-20: same-visit screening ELIGIBLE (or CAUTION / REFER at a hospital-capable site); nothing banned.
+
+    Postponements and contraindications from other visits come from the person's record (event-sourced, and
+    version-checked by the dose's append), never from a read model."""
     s = ctx.visit.screening
     if s is None:
         raise _reject("a dose needs a screening at the same visit", "visit_id", "INV-20")
@@ -77,13 +79,15 @@ def screening_gate(ctx: DoseContext, presentation: Presentation, day: date) -> N
         raise _reject("the screening found a contraindication", "visit_id", "INV-20")
     if s.outcome in (CAUTION, REFER) and not ctx.site.hospital_capable:
         raise _reject(f"{s.outcome} is vaccinated only at a hospital-capable site", "visit_id", "INV-20")
-    banned = {p.upper() for p in (*s.contraindicated_products, *ctx.contraindicated)}
+    visit_id = ctx.visit.visit_id
+    banned = {p.upper() for p in (*s.contraindicated_products, *record.contraindicated(visit_id))}
     product = schedule.product_of(presentation.vaccine_code)
     if banned & {presentation.presentation_id.upper(), presentation.vaccine_code.upper(), product,
                  presentation.platform.upper()}:
         raise _reject(f"{product} is contraindicated for this person", "vial_opening_id", "INV-20")
-    if ctx.postponed_until is not None and day < ctx.postponed_until:
-        raise _reject(f"vaccination is postponed until {ctx.postponed_until}", "administered_at", "INV-20")
+    postponed_until = record.postponed_until(visit_id)
+    if postponed_until is not None and day < postponed_until:
+        raise _reject(f"vaccination is postponed until {postponed_until}", "administered_at", "INV-20")
 
 
 def vial_checks(command: AdministerDose, ctx: DoseContext) -> tuple[Lot, Presentation]:
@@ -191,7 +195,7 @@ def administer_dose(record: PersonRecord, command: AdministerDose, ctx: DoseCont
                       "INV-28")
     lot, presentation = vial_checks(command, ctx)
     day = local_date(command.administered_at)
-    screening_gate(ctx, presentation, day)
+    screening_gate(record, ctx, presentation, day)
     rules = schedule.rules_in_force(day)
     age_and_pregnancy(ctx, presentation, rules, day)
     product = schedule.product_of(presentation.vaccine_code)

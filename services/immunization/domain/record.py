@@ -1,7 +1,9 @@
 """A person's dose record (aggregate id = person_id): its state, dense numbering, the next dose.
 
 The commands on it live in ``dose_gate`` (a dose given here, INV-20 … INV-28) and ``corrections``
-(historical doses, entered in error, corrected fields).
+(historical doses, entered in error, corrected fields). A screening that postponed vaccination or found a
+contraindication is also noted here (``note_screening``), in the same append as the visit's
+``ScreeningCompleted``, so a dose at any later visit is decided on it under the record's version check.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from .events import (
     DoseEnteredInError,
     DoseRecordedHistorical,
     NextDoseRecommended,
+    ScreeningCompleted,
 )
 from .reference import local_date
 
@@ -44,9 +47,19 @@ class DoseEntry:
 
 
 @dataclass(frozen=True)
+class Deferral:
+    """The latest screening outcome of one visit that postponed vaccination or contraindicated products."""
+
+    visit_id: str
+    postponed_until: date | None
+    contraindicated: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class PersonRecord:
     person_id: str = ""
     doses: tuple[DoseEntry, ...] = ()
+    deferrals: tuple[Deferral, ...] = ()
 
     @classmethod
     def empty(cls) -> PersonRecord:
@@ -62,6 +75,18 @@ class PersonRecord:
     def given_at_visit(self, visit_id: str) -> list[datetime]:
         return [d.given_at for d in self.valid() if d.visit_id == visit_id and d.given_at is not None]
 
+    def deferral(self, visit_id: str) -> Deferral | None:
+        return next((d for d in self.deferrals if d.visit_id == visit_id), None)
+
+    def postponed_until(self, other_than_visit: str) -> date | None:
+        """The latest postponement from the person's screenings at other visits (INV-20)."""
+        return max((d.postponed_until for d in self.deferrals
+                    if d.visit_id != other_than_visit and d.postponed_until is not None), default=None)
+
+    def contraindicated(self, other_than_visit: str) -> tuple[str, ...]:
+        """Every product / platform contraindicated at the person's screenings at other visits (INV-20)."""
+        return tuple(sorted({p for d in self.deferrals if d.visit_id != other_than_visit for p in d.contraindicated}))
+
 
 def evolve(state: PersonRecord, event: object, event_id: str = "") -> PersonRecord:
     if isinstance(event, DoseAdministered):
@@ -76,6 +101,10 @@ def evolve(state: PersonRecord, event: object, event_id: str = "") -> PersonReco
     if isinstance(event, DoseEnteredInError):
         return replace(state, doses=tuple(replace(d, voided=True) if d.dose_id == event.dose_id else d
                                           for d in state.doses))
+    if isinstance(event, ScreeningCompleted):
+        noted = Deferral(event.visit_id, event.postponed_until_date, tuple(event.contraindicated_products))
+        others = tuple(d for d in state.deferrals if d.visit_id != event.visit_id)
+        return replace(state, person_id=event.person_id, deferrals=(*others, noted))
     if isinstance(event, (DoseCorrected, NextDoseRecommended)):
         return state
     raise TypeError(f"PersonRecord cannot apply {type(event).__name__}")
@@ -83,6 +112,15 @@ def evolve(state: PersonRecord, event: object, event_id: str = "") -> PersonReco
 
 def reject(detail: str, field: str, rule: str) -> DomainError:
     return DomainError(detail, field=field, rule=rule)
+
+
+def note_screening(state: PersonRecord, screening: ScreeningCompleted) -> list:
+    """INV-20 across visits: a screening that postponed vaccination or contraindicated products goes on the
+    person's record too (so does a later screening of a visit already noted, which replaces it)."""
+    if screening.postponed_until_date is not None or screening.contraindicated_products \
+            or state.deferral(screening.visit_id) is not None:
+        return [screening]
+    return []
 
 
 def numbering(record: PersonRecord, series: str, dose_number: int, product: str,

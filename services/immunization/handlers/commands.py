@@ -10,7 +10,7 @@ from datetime import datetime
 from eventkit.envelope import CommandContext
 from eventkit.errors import DomainError, NotFound
 from eventkit.store.base import AppendResult
-from services.immunization.domain import aefi, corrections, dose_gate, session, visit
+from services.immunization.domain import aefi, corrections, dose_gate, record, session, visit
 from services.immunization.domain.events import FieldChange, VialDoseDrawn
 from services.immunization.domain.reference import Site, local_date
 from services.immunization.handlers.store import AEFI, RECORD, SESSION, VISIT, Loaded, Streams
@@ -126,9 +126,23 @@ class ImmunizationHandlers:
                     if outcome.postponed_until_date else None,
                     "postponed_until_condition": outcome.postponed_until_condition,
                     "contraindicated_products": list(outcome.contraindicated_products)}
-        return self.streams.execute_one(VISIT, command.visit_id,
-                                        lambda v: visit.screen(v.state, command, now=self._clock()),
-                                        context, request_hash=request_hash, respond=answer)
+
+        def targets() -> list[Loaded]:
+            # INV-20 across visits: a postponement or contraindication also goes on the person's record, in
+            # the same append (and a dose at another visit reads it there, under the record's version check).
+            loaded = self.streams.load(VISIT, command.visit_id)
+            person_id = loaded.state.person_id
+            return [loaded, self.streams.load(RECORD, person_id)] if person_id else [loaded]
+
+        def decide(loaded: list[Loaded]) -> dict[str, list]:
+            produced = visit.screen(loaded[0].state, command, now=self._clock())
+            if len(loaded) == 1:
+                return {command.visit_id: produced}
+            person = loaded[1]
+            return {command.visit_id: produced,
+                    person.aggregate_id: record.note_screening(person.state, produced[0])}
+
+        return self.streams.execute(targets, decide, context, request_hash=request_hash, retries=3, respond=answer)
 
     def not_administered(self, command: visit.RecordNotAdministered, context: CommandContext,
                          request_hash: str) -> AppendResult:
@@ -154,7 +168,6 @@ class ImmunizationHandlers:
         command = replace(command, person_id=current.person_id)
         site = self.session_site(current.session_id)
         person = self.reference.person(current.person_id)
-        postponed_until, contraindicated = self.reference.earlier_screenings(current.person_id, command.visit_id)
         positions = self.reference.positions(*REGISTRATION, *INVENTORY)
 
         def targets() -> list[Loaded]:
@@ -167,7 +180,7 @@ class ImmunizationHandlers:
             lot = self.reference.lot_at_site(vial.lot_id, site) if vial else None
             presentation = self.reference.presentation(lot.presentation_id, lot.presentation_version) if lot else None
             ctx = dose_gate.DoseContext(vis.state, sess.state, site, lot, presentation, person, vis.screening_event_id,
-                                     postponed_until, contraindicated, positions)
+                                     read_model_positions=positions)
             produced = dose_gate.administer_dose(replace(person_record.state, person_id=current.person_id), command,
                                               ctx, now=self._clock())
             drawn = [e for e in produced if isinstance(e, VialDoseDrawn)]

@@ -46,6 +46,8 @@ def checked_in(conn, event, e: ev.PersonCheckedIn) -> None:
 
 
 def screened(conn, event, e: ev.ScreeningCompleted) -> None:
+    if event.aggregate_type != "visit":
+        return  # the copy a postponement / contraindication leaves on the person's record (INV-20)
     conn.execute(
         "UPDATE visit_view SET screening_outcome = %s, screened_at = %s, ruleset_id = %s, postponed_until = %s,"
         " contraindicated_products = %s WHERE visit_id = %s",

@@ -13,7 +13,7 @@ from services.immunization.domain import dose_gate, record
 from services.immunization.domain import events as ev
 from services.immunization.domain.reference import PersonRef
 
-from .builders import HOSPITAL, NOW, context, dose, given, lot, screened_visit
+from .builders import HOSPITAL, NOW, at, context, dose, given, lot, screened_visit
 
 OCT = date(2021, 10, 15)
 
@@ -61,13 +61,43 @@ def test_rejects_a_dose_without_a_same_visit_screening():
     gate(context(OCT, visit_state=checked_in_only)).when(dose(OCT)).then_rejects(rule="INV-20", field="visit_id")
 
 
+def earlier_screening(outcome: str, *, until: date | None = None, products: tuple[str, ...] = (),
+                      visit_id: str = "V-0") -> ev.ScreeningCompleted:
+    """A screening at another visit of P-1, as noted on the person's record (``record.note_screening``)."""
+    return ev.ScreeningCompleted(visit_id, "P-1", "screener-1", ev.Vitals(), (), None, outcome, until, "", products,
+                                 "QD-4355-2021-09-10", at(date(2021, 10, 11)))
+
+
 def test_never_gives_a_product_contraindicated_at_an_earlier_screening():
-    gate(context(OCT, contraindicated=("VIRAL_VECTOR",))).when(dose(OCT)).then_rejects(rule="INV-20")
+    # Decided on the person's record alone: the context carries no read-model facts about other visits.
+    gate(context(OCT)).given(earlier_screening("CONTRAINDICATED", products=("VIRAL_VECTOR",))).when(
+        dose(OCT)).then_rejects(rule="INV-20", field="vial_opening_id")
 
 
 def test_rejects_a_dose_before_an_earlier_postponement_ends():
-    ctx = context(OCT, postponed_until=date(2021, 10, 20))
-    gate(ctx).when(dose(OCT)).then_rejects(rule="INV-20", field="administered_at")
+    gate(context(OCT)).given(earlier_screening("POSTPONED", until=date(2021, 10, 20))).when(
+        dose(OCT)).then_rejects(rule="INV-20", field="administered_at")
+
+
+def test_a_dose_on_the_day_an_earlier_postponement_ends_is_accepted():
+    ended = date(2021, 10, 20)
+    state = record.evolve(record.PersonRecord(person_id="P-1"), earlier_screening("POSTPONED", until=ended))
+    produced = dose_gate.administer_dose(state, dose(ended), context(ended), now=NOW)
+    assert isinstance(produced[0], ev.DoseAdministered)
+
+
+def test_a_rescreening_of_the_earlier_visit_replaces_its_postponement_on_the_record():
+    eligible_again = earlier_screening("ELIGIBLE")
+    state = record.PersonRecord(person_id="P-1")
+    for event in (earlier_screening("POSTPONED", until=date(2021, 10, 20)), eligible_again):
+        state = record.evolve(state, event)
+    assert state.postponed_until("V-1") is None and state.contraindicated("V-1") == ()
+
+
+def test_the_same_visits_own_noted_outcome_is_left_to_its_latest_screening():
+    noted = record.evolve(record.PersonRecord(person_id="P-1"),
+                          earlier_screening("POSTPONED", until=date(2021, 10, 20), visit_id="V-1"))
+    assert noted.postponed_until("V-1") is None and noted.postponed_until("V-2") == date(2021, 10, 20)
 
 
 # INV-21 -------------------------------------------------------------------------------------------------
