@@ -38,6 +38,11 @@ PROJECTION_LAG = Gauge(
     ["service", "projection", "topic"],
     multiprocess_mode="livemax",
 )
+PROJECTION_RESTARTS = Counter(
+    "vaxtrail_projection_consumer_restarts_total",
+    "Consumers restarted because they returned nothing while their partitions were behind",
+    ["service", "projection"],
+)
 DEAD_LETTERED = Counter(
     "vaxtrail_dead_lettered_total", "Records sent to the dead-letter topic", ["service", "projection", "reason"]
 )

@@ -91,6 +91,7 @@ class ProjectionRunner:
         service: str,
         dlq_topic: str,
         batch_size: int = 500,
+        stall_seconds: float = 5.0,
     ) -> None:
         self.projection = projection
         self._pool = pool
@@ -102,6 +103,10 @@ class ProjectionRunner:
         self._batch_size = batch_size
         self._consumer = None
         self._generation: int | None = None
+        self._stall_seconds = stall_seconds
+        self._last_progress = time.monotonic()
+        self._last_stall_check = 0.0
+        self._behind_since: float | None = None
 
     # -- positions -------------------------------------------------------------------------------------
     def tracked(self, conn: psycopg.Connection | None = None) -> dict[tuple[str, int], int]:
@@ -143,6 +148,7 @@ class ProjectionRunner:
                 runner._seek_to_tracked(assigned)
 
         self._consumer = self._consumer_factory(f"{self._service}.{self.projection.name}")
+        self._last_progress, self._behind_since = time.monotonic(), None
         self._await_metadata()
         self._consumer.subscribe(topics=list(self.projection.topics), listener=_Listener())
         with self._pool.connection() as conn:
@@ -171,7 +177,10 @@ class ProjectionRunner:
         self._report_lag()
         if not batches:
             self._check_generation()
+            self._restart_if_stalled()
             return 0
+        self._last_progress = time.monotonic()
+        self._behind_since = None
         records = [r for tp in sorted(batches, key=lambda t: (t.topic, t.partition)) for r in batches[tp]]
         if not self._apply(records):
             return 0
@@ -205,6 +214,40 @@ class ProjectionRunner:
             except Exception:  # noqa: BLE001
                 log.warning("closing consumer failed", exc_info=True)
             self._consumer = None
+
+    def _restart_if_stalled(self) -> None:
+        """Restart the consumer when it returns nothing while its partitions are behind.
+
+        Seen on a loaded 2-core machine: a kafka-python consumer with every partition assigned stopped
+        returning records while its topics grew (no error logged), and a read model fell behind for good.
+        At most every ``stall_seconds`` of silence, ask the broker for the partitions' end offsets; if some
+        are ahead of our position at two checks in a row with no record in between, close the consumer - the
+        next poll builds a new one, which seeks to the offsets the database tracked, so nothing is lost or
+        applied twice.
+        """
+        now = time.monotonic()
+        if now - self._last_progress < self._stall_seconds or now - self._last_stall_check < self._stall_seconds:
+            return
+        self._last_stall_check = now
+        assigned = list(self._consumer.assignment())
+        if not assigned:
+            return
+        ends = self._consumer.end_offsets(assigned)
+        behind = {tp: ends[tp] - self._consumer.position(tp) for tp in assigned
+                  if ends.get(tp) is not None and ends[tp] > self._consumer.position(tp)}
+        if not behind:
+            self._behind_since = None
+            return
+        if self._behind_since is None:  # records may just have arrived: look again one interval later
+            self._behind_since = now
+            return
+        if now - self._behind_since >= self._stall_seconds:
+            self._behind_since = None
+            log.warning("projection %s: no records for %.0f s while %d partition(s) are %d record(s) behind;"
+                        " restarting its consumer", self.projection.name, now - self._last_progress,
+                        len(behind), sum(behind.values()))
+            metrics.PROJECTION_RESTARTS.labels(self._service, self.projection.name).inc()
+            self._reset_consumer()
 
     def _check_generation(self) -> bool:
         """True if a rebuild happened since we last looked (then partitions were re-sought)."""
