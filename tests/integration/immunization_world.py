@@ -14,7 +14,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import psycopg
-import pytest
 import requests
 from google.protobuf.timestamp_pb2 import Timestamp
 
@@ -33,24 +32,10 @@ from .service_procs import drop_service_database, start_service
 
 
 def start_immunization(infra, workdir, migrations) -> Iterator:
-    """The real immunization web + worker, with a readiness probe that tolerates a loaded machine.
-
-    ``service_procs.start_service`` polls /readyz with a 2 s read timeout and fails on the first slow
-    answer (the Kafka metadata check alone can take longer on a busy 2-core box); here the probe waits
-    up to 15 s per call. (Reported to the lead as a shared-helper fix.)
-    """
+    """The real immunization web + worker, stopped and its database dropped afterwards."""
     private, public = generate_dev_keypair(workdir / "keys")
-    original = requests.get
-
-    def patient_get(url, *args, **kwargs):
-        if str(url).endswith("/readyz"):
-            kwargs["timeout"] = 15
-        return original(url, *args, **kwargs)
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(requests, "get", patient_get)
-        service = start_service("immunization", server_url=infra.server_url, kafka_bootstrap=infra.kafka_bootstrap,
-                                public_key=public, workdir=workdir, migrations=migrations)
+    service = start_service("immunization", server_url=infra.server_url, kafka_bootstrap=infra.kafka_bootstrap,
+                            public_key=public, workdir=workdir, migrations=migrations)
     service.private_key = Path(private).read_bytes()
     try:
         yield service

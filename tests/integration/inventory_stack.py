@@ -1,18 +1,11 @@
 """Helpers for the inventory integration tests: start the real service (web + worker), tokens, seeding,
-and small HTTP / database helpers.
-
-``start_inventory`` is :func:`service_procs.start_service` with a patient readiness probe: the shared
-helper gives ``/readyz`` 2 s and treats a slower answer as a failure, but on a loaded machine a gunicorn
-worker can take longer than that to boot (the kernel accepts the connection before any worker can answer
-it). Here a timed-out probe just means "not ready yet".
-"""
+and small HTTP / database helpers."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from unittest import mock
 
 import psycopg
 import requests
@@ -20,25 +13,14 @@ import requests
 from eventkit.auth import generate_dev_keypair, mint_token
 from services.inventory.bootstrap import MIGRATIONS
 
-from . import service_procs
 from .kafka_helpers import wait_for
 from .service_procs import RunningService, drop_service_database, start_service
 
 
 def start_inventory(infra, workdir: Path) -> RunningService:
     private, public = generate_dev_keypair(workdir / "keys")
-    original = requests.get
-
-    def patient_get(url, *args, **kwargs):
-        # Only the readiness probe of start_service is made while this is installed.
-        try:
-            return original(url, *args, **{**kwargs, "timeout": 10})
-        except requests.Timeout as exc:
-            raise requests.ConnectionError(str(exc)) from exc
-
-    with mock.patch.object(service_procs.requests, "get", patient_get):
-        service = start_service("inventory", server_url=infra.server_url, kafka_bootstrap=infra.kafka_bootstrap,
-                                public_key=public, workdir=workdir, migrations=MIGRATIONS)
+    service = start_service("inventory", server_url=infra.server_url, kafka_bootstrap=infra.kafka_bootstrap,
+                            public_key=public, workdir=workdir, migrations=MIGRATIONS)
     service.private_key = Path(private).read_bytes()
     return service
 

@@ -46,6 +46,7 @@ class RunningService:
     database: str
     base_url: str
     database_url: str
+    env: dict[str, str] = field(default_factory=dict)
     processes: list[subprocess.Popen] = field(default_factory=list)
     logs: list[Path] = field(default_factory=list)
 
@@ -71,12 +72,15 @@ class RunningService:
 
 
 def start_service(name: str, *, server_url: str, kafka_bootstrap: str, public_key: Path, workdir: Path,
-                  migrations: Path | None) -> RunningService:
+                  migrations: Path | None, port: int | None = None,
+                  extra_env: dict[str, str] | None = None) -> RunningService:
+    """Migrate a fresh database for ``name`` and start its web + worker; ``extra_env`` adds or overrides
+    variables (a service's own settings), ``port`` fixes the web port when a variable must name it."""
     database = f"test_{name}_{uuid.uuid4().hex[:8]}"
     db.ensure_database(server_url, database)
     database_url = with_database(server_url, database)
     db.migrate(database_url, migrations)
-    port = free_port()
+    port = port or free_port()
     env = {
         **os.environ,
         "DATABASE_URL": server_url,
@@ -90,9 +94,10 @@ def start_service(name: str, *, server_url: str, kafka_bootstrap: str, public_ke
         "WEB_CONCURRENCY": "2",
         # this run's own consumer groups, even on a Kafka cluster other runs share (KAFKA_BOOTSTRAP)
         "KAFKA_GROUP_PREFIX": f"test-{uuid.uuid4().hex[:8]}",
+        **(extra_env or {}),
     }
     env.pop("PROMETHEUS_MULTIPROC_DIR", None)
-    service = RunningService(name, database, f"http://127.0.0.1:{port}", database_url)
+    service = RunningService(name, database, f"http://127.0.0.1:{port}", database_url, env=env)
     for kind, argv in (
         ("web", [sys.executable, "-m", "gunicorn", "-c", "python:eventkit.web.gunicorn_conf",
                  f"services.{name}.wsgi:create_app()"]),

@@ -14,7 +14,6 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from types import SimpleNamespace
 
 import psycopg
 import pytest
@@ -26,7 +25,6 @@ from services.allocation.bootstrap import MIGRATIONS
 from vaxtrail.allocation.v1 import events_pb2
 from vaxtrail_cli.main import main as cli_main
 
-from . import service_procs
 from .allocation_world import World
 from .kafka_helpers import read_topic, wait_for
 from .service_procs import drop_service_database, private_workdir, start_service
@@ -43,29 +41,11 @@ def allocation(infra):
     drop_service_database(service, infra.server_url)
 
 
-def _patient_get(url, **kwargs):
-    """A readiness poll that treats a slow /readyz as "not ready yet" instead of an error.
-
-    The base service_procs polls with a 2 s read timeout and lets a timeout escape; on a loaded machine
-    (other test sessions running) /readyz's Kafka check can take longer. Reported to the lead as a shared fix.
-    """
-    try:
-        return requests.get(url, **{**kwargs, "timeout": 10})
-    except requests.Timeout:
-        return SimpleNamespace(status_code=503)
-
-
-_PATIENT_REQUESTS = SimpleNamespace(get=_patient_get, ConnectionError=requests.ConnectionError,
-                                    RequestException=requests.RequestException, Timeout=requests.Timeout)
-
-
 def start_when_kafka_answers(infra, workdir, public):
-    """Start web + worker once the broker answers, tolerating a slow readiness check."""
+    """Start web + worker once the broker answers."""
     wait_for(lambda: kafka_reachable(infra.kafka_bootstrap), timeout=60, interval=0.5, what="Kafka metadata")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(service_procs, "requests", _PATIENT_REQUESTS)
-        return start_service("allocation", server_url=infra.server_url, kafka_bootstrap=infra.kafka_bootstrap,
-                             public_key=public, workdir=workdir, migrations=MIGRATIONS)
+    return start_service("allocation", server_url=infra.server_url, kafka_bootstrap=infra.kafka_bootstrap,
+                         public_key=public, workdir=workdir, migrations=MIGRATIONS)
 
 
 @pytest.fixture(scope="module")
