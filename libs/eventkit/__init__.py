@@ -12,4 +12,5 @@ Everything services share lives here, so services hold only domain code and wiri
 - ``web``          Flask app factory, problem+json errors, health, metrics, logging
 - ``auth``         bearer JWT roles and scopes
 - ``testing``      in-memory event store and a given/when/then helper
+- ``products``     the campaign's vaccine products: every code, brand and name -> product, platform, component
 """

@@ -18,10 +18,17 @@ EVENTKIT_MIGRATIONS = Path(__file__).parent / "migrations"
 _MIGRATION_LOCK = 7_100_001
 
 
-def make_pool(database_url: str, *, min_size: int = 1, max_size: int = 10, name: str = "vaxtrail") -> ConnectionPool:
-    """An open pool; the caller closes it. Connections autocommit off, one transaction per ``with``."""
-    pool = ConnectionPool(database_url, min_size=min_size, max_size=max_size, name=name, open=False)
-    pool.open(wait=True, timeout=30)
+def make_pool(database_url: str, *, min_size: int = 1, max_size: int = 10, name: str = "vaxtrail",
+              timeout: float = 30.0, wait: bool = True) -> ConnectionPool:
+    """An open pool; the caller closes it. Connections autocommit off, one transaction per ``with``.
+
+    ``timeout``: how long ``pool.connection()`` waits for a connection before ``PoolTimeout``. With
+    ``wait=False`` the pool opens at once and connects in the background: a service process starts while
+    its database is down and reports not ready (``/readyz`` 503) until it is up, instead of failing to start.
+    """
+    pool = ConnectionPool(database_url, min_size=min_size, max_size=max_size, name=name, timeout=timeout,
+                          open=False)
+    pool.open(wait=wait, timeout=30)
     return pool
 
 

@@ -5,15 +5,20 @@ and returns :class:`StoredEvent` s. The same :class:`StoredEvent` travels to Kaf
 (:mod:`eventkit.kafka_record`) and back, so every consumer sees the exact envelope the store committed and
 can re-verify its hash.
 
-Hash chain: ``hash = SHA-256(prev_hash || canonical_bytes(envelope) || payload)`` where ``prev_hash`` is the
-hash of the aggregate's previous event (32 zero bytes for version 1) and ``canonical_bytes`` joins the
-envelope fields below with the unit separator 0x1F, in this order, times as UTC ISO-8601 with microseconds.
+Hash chain: ``hash = SHA-256(prev_hash || canonical_bytes(event))`` where ``prev_hash`` is the hash of the
+aggregate's previous event (32 zero bytes for version 1) and ``canonical_bytes`` is, in this order, the tag
+``vaxtrail.event.v2`` and then each envelope field and the payload, every one *length-prefixed* (a 4-byte
+big-endian length, then the bytes): no field can borrow bytes from its neighbour, whatever it contains.
+Text is UTF-8, times are :func:`format_time` (zero-padded UTC ISO-8601 with microseconds), the version is
+decimal, the idempotency key is preceded by one presence byte (0 = none, 1 = present). docs/architecture.md
+gives a test vector (``tests/unit/test_envelope.py`` checks it).
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import re
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -21,7 +26,7 @@ from datetime import UTC, datetime
 
 GENESIS_HASH = bytes(32)
 CONTENT_TYPE = "application/protobuf"
-_SEPARATOR = b"\x1f"
+HASH_TAG = b"vaxtrail.event.v2"
 _NAMESPACE = uuid.UUID("6f1c2a8e-2f4b-4b7e-9a43-5d0c8e7b1a10")
 
 
@@ -34,19 +39,23 @@ def uuid7(now_ms: int | None = None) -> uuid.UUID:
     return uuid.UUID(int=value)
 
 
-def deterministic_event_id(idempotency_key: str, index: int) -> uuid.UUID:
-    """The id of the ``index``-th event of a command carrying ``idempotency_key``.
+def deterministic_event_id(producer: str, idempotency_key: str, index: int) -> uuid.UUID:
+    """The id of the ``index``-th event a command carrying ``idempotency_key`` appended in ``producer``.
 
-    Derived, so a retried command can never produce a second event with a new id.
+    Derived, so a retried command can never produce a second event with a new id; the producing service is
+    part of the name, so two services given the same key can never derive the same id.
     """
-    return uuid.uuid5(_NAMESPACE, f"{idempotency_key}#{index}")
+    return uuid.uuid5(_NAMESPACE, f"{len(producer)}:{producer}|{idempotency_key}#{index}")
 
 
 def format_time(value: datetime) -> str:
-    """UTC ISO-8601 with microseconds and a ``Z``: the one textual form of times in hashes and headers."""
+    """UTC ISO-8601 with microseconds and a ``Z``, the year always four digits (``0242-…``, never ``242-…``,
+    which :func:`parse_time` could not read back): the one textual form of times in hashes and headers."""
     if value.tzinfo is None:
         raise ValueError("naive datetime in an envelope")
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    v = value.astimezone(UTC)
+    return (f"{v.year:04d}-{v.month:02d}-{v.day:02d}T{v.hour:02d}:{v.minute:02d}:{v.second:02d}"
+            f".{v.microsecond:06d}Z")
 
 
 def parse_time(text: str) -> datetime:
@@ -61,15 +70,34 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+TRACE_ID = re.compile(r"[A-Za-z0-9._:\-]{1,128}")
+"""What a correlation or causation id may be: it is hashed and sent as a Kafka header."""
+
+
 @dataclass(frozen=True)
 class CommandContext:
-    """Who and what caused a command: copied into every event the command appends."""
+    """Who and what caused a command: copied into every event the command appends.
+
+    ``request_hash`` fingerprints the request that carries ``idempotency_key``: the same key with another
+    request is refused (INV-34). Ids are checked here, so no path can put a malformed one into a hash.
+    """
 
     actor_id: str
     actor_role: str
     correlation_id: str = field(default_factory=lambda: str(uuid7()))
     causation_id: str = ""
     idempotency_key: str | None = None
+    request_hash: str = ""
+
+    def __post_init__(self) -> None:
+        if not TRACE_ID.fullmatch(self.correlation_id):
+            raise ValueError(f"malformed correlation id {self.correlation_id!r}")
+        if self.causation_id and not TRACE_ID.fullmatch(self.causation_id):
+            raise ValueError(f"malformed causation id {self.causation_id!r}")
+        for name in ("actor_id", "actor_role"):
+            value = getattr(self, name)
+            if not value.strip() or not value.isprintable():
+                raise ValueError(f"{name} must be printable text, got {value!r}")
 
 
 @dataclass(frozen=True)
@@ -106,6 +134,14 @@ class StoredEvent:
     prev_hash: bytes
     hash: bytes
 
+    @classmethod
+    def trusted(cls, **fields) -> StoredEvent:
+        """An event from fields already checked (every one given, of the right type), built without the
+        frozen dataclass's per-field ``__setattr__``: decoding records is a projection's hot path."""
+        event = object.__new__(cls)
+        event.__dict__.update(fields)
+        return event
+
     def canonical_bytes(self) -> bytes:
         return canonical_bytes(self)
 
@@ -113,8 +149,13 @@ class StoredEvent:
         return compute_hash(self.prev_hash, self) == self.hash
 
 
+def _framed(value: bytes) -> bytes:
+    return len(value).to_bytes(4, "big") + value
+
+
 def canonical_bytes(e: StoredEvent) -> bytes:
-    fields = (
+    """The hashed bytes of an event (without ``prev_hash``): see the module docstring."""
+    texts = (
         str(e.event_id),
         e.event_type,
         e.aggregate_type,
@@ -127,14 +168,10 @@ def canonical_bytes(e: StoredEvent) -> bytes:
         e.actor_role,
         e.correlation_id,
         e.causation_id,
-        e.idempotency_key or "",
     )
-    return _SEPARATOR.join(f.encode() for f in fields)
+    key = b"\x00" if e.idempotency_key is None else b"\x01" + _framed(e.idempotency_key.encode())
+    return b"".join([_framed(HASH_TAG), *(_framed(t.encode()) for t in texts), key, _framed(e.payload)])
 
 
 def compute_hash(prev_hash: bytes, event: StoredEvent) -> bytes:
-    digest = hashlib.sha256()
-    digest.update(prev_hash)
-    digest.update(canonical_bytes(event))
-    digest.update(event.payload)
-    return digest.digest()
+    return hashlib.sha256(prev_hash + canonical_bytes(event)).digest()

@@ -46,3 +46,20 @@ PROJECTION_RESTARTS = Counter(
 DEAD_LETTERED = Counter(
     "vaxtrail_dead_lettered_total", "Records sent to the dead-letter topic", ["service", "projection", "reason"]
 )
+DEAD_LETTERED_OWN = Counter(
+    "vaxtrail_dead_lettered_own_events_total",
+    "Dead-lettered records that are our own events (decode as envelopes, type vaxtrail.*): a bug to fix."
+    " Alert: increase(vaxtrail_dead_lettered_own_events_total[5m]) > 0",
+    ["service", "projection", "event_type"],
+)
+PROJECTION_RETRIES = Counter(
+    "vaxtrail_projection_retries_total",
+    "Projection batches rolled back and retried after a transient database error (never dead-lettered)",
+    ["service", "projection", "error"],
+)
+RELAY_LEADER = Gauge(
+    "vaxtrail_relay_leader",
+    "1 while this process's relay holds its service's leader lock and publishes, 0 while it waits",
+    ["service"],
+    multiprocess_mode="livemax",
+)

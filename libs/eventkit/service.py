@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import socket
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,7 @@ from flask import Blueprint, Flask
 from psycopg_pool import ConnectionPool
 
 from eventkit import db
-from eventkit.aggregates import Repository
+from eventkit.aggregates import EventSourcing
 from eventkit.auth import Authenticator
 from eventkit.codec import ProtoCodec
 from eventkit.kafka import check_kafka, make_consumer, make_producer
@@ -30,38 +31,52 @@ from eventkit.logs import configure_logging
 from eventkit.projections import Projection, ProjectionRunner
 from eventkit.relay import Relay
 from eventkit.settings import Settings
+from eventkit.store.group import GroupCommit
 from eventkit.store.postgres import PostgresEventStore
 from eventkit.web import create_app
 from eventkit.web.openapi import build_openapi
+from eventkit.web.ops import ops_blueprint
 from eventkit.web.trail import trail_blueprint
 from eventkit.worker import run_worker
+
+DATABASE_WAIT_SECONDS = 10.0
+"""How long a request waits for a pooled database connection before its 503 (``PoolTimeout``): well under
+gunicorn's 30 s worker timeout, so a client hears "retry later" rather than a dropped connection."""
+READINESS_WAIT_SECONDS = 2.0
+"""How long ``/readyz`` waits for a database connection: a probe must answer within its own timeout."""
 
 
 @dataclass
 class ServiceRuntime:
+    """What a service process holds: settings, the database pool, the event store and the write side."""
+
     settings: Settings
     pool: ConnectionPool
     store: PostgresEventStore
-    repository: Repository
+    es: EventSourcing
     migrations: Path
 
     @classmethod
     def build(cls, settings: Settings, codec, migrations: Path, *, pool_size: int = 10,
-              connect: bool = True) -> ServiceRuntime:
+              connect: bool = True, pool_timeout: float = DATABASE_WAIT_SECONDS) -> ServiceRuntime:
         """``connect=False`` leaves the pool closed: enough to build the app for its OpenAPI document."""
         if connect:
-            pool = db.make_pool(settings.database_url, max_size=pool_size, name=settings.service)
+            pool = db.make_pool(settings.database_url, max_size=pool_size, name=settings.service,
+                                timeout=pool_timeout, wait=False)
         else:
             pool = ConnectionPool(settings.database_url, open=False)
         store = PostgresEventStore(pool, service=settings.service)
-        return cls(settings, pool, store, Repository(store, codec, producer=settings.producer), migrations)
+        # Commands of concurrent requests share commits (eventkit.store.group); reads go to the store.
+        es = EventSourcing(GroupCommit(store), codec, producer=settings.producer)
+        return cls(settings, pool, store, es, migrations)
 
     def check_database(self) -> None:
-        with self.pool.connection() as conn:
+        with self.pool.connection(timeout=READINESS_WAIT_SECONDS) as conn:
             conn.execute("SELECT 1")
 
     def check_kafka(self) -> None:
-        check_kafka(self.settings.kafka_bootstrap)
+        """Whether the broker answers (for a worker's health; the web's readiness does not depend on it)."""
+        check_kafka(self.settings.kafka_bootstrap, **self.settings.kafka_security)
 
     def close(self) -> None:
         self.pool.close()
@@ -92,7 +107,8 @@ class ServiceWiring:
         runtime = ServiceRuntime.build(settings, self.codec(), self.migrations, connect=False)
         throwaway = ec.generate_private_key(ec.SECP256R1()).public_key().public_bytes(
             serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
-        app = create_app(settings, blueprints=[*self.blueprints(runtime), trail_blueprint(runtime.store)],
+        app = create_app(settings, blueprints=[*self.blueprints(runtime), trail_blueprint(runtime.store),
+                                               ops_blueprint(settings, runtime.pool)],
                          authenticator=Authenticator(issuer="offline", audience="offline", public_key_pem=throwaway),
                          readiness_checks={})
         return build_openapi(app, title=f"VaxTrail {service} API", version=settings.version)
@@ -106,12 +122,16 @@ class ServiceWiring:
 
 
 def web_app(runtime: ServiceRuntime, blueprints: Sequence[Blueprint]) -> Flask:
-    """The service's Flask app: its own blueprints plus the shared aggregate-trail route."""
+    """The service's Flask app: its own blueprints plus the shared aggregate-trail route.
+
+    Ready when its database is: a request never talks to Kafka (writes go to the event store, the relay
+    publishes them), so a broker outage must not take every web pod out of its Service.
+    """
     return create_app(
         runtime.settings,
-        blueprints=[*blueprints, trail_blueprint(runtime.store)],
+        blueprints=[*blueprints, trail_blueprint(runtime.store), ops_blueprint(runtime.settings, runtime.pool)],
         authenticator=Authenticator.from_settings(runtime.settings),
-        readiness_checks={"database": runtime.check_database, "kafka": runtime.check_kafka},
+        readiness_checks={"database": runtime.check_database},
         extensions={"runtime": runtime},
     )
 
@@ -119,33 +139,62 @@ def web_app(runtime: ServiceRuntime, blueprints: Sequence[Blueprint]) -> Flask:
 def worker_components(
     runtime: ServiceRuntime, projections: Sequence[Projection], *, instance_id: str | None = None
 ) -> list[tuple[str, Callable[[threading.Event], None]]]:
-    """The relay plus one runner per projection, ready for :func:`eventkit.worker.run_worker`."""
+    """The relay plus one runner per projection, ready for :func:`eventkit.worker.run_worker`.
+
+    Projections name the standard topics (``vaxtrail.<service>.v1``); each is consumed under the name
+    ``settings.topic_of(service)`` gives it (the same, except in a benchmark, which renames every topic).
+    """
     settings = runtime.settings
     bootstrap = settings.kafka_bootstrap
+    security = settings.kafka_security
+    projections = [retarget(p, settings) for p in projections]
     instance = instance_id or settings.worker_instance_id or _default_instance_id(settings)
     relay = Relay(
         runtime.store,
         runtime.pool,
-        lambda: make_producer(bootstrap, client_id=f"{settings.service}-relay"),
+        lambda: make_producer(bootstrap, client_id=f"{settings.service}-relay", **security),
         topic=settings.topic,
         service=settings.service,
         batch_size=settings.relay_batch_size,
     )
     components: list[tuple[str, Callable[[threading.Event], None]]] = [("relay", relay.run)]
     for projection in projections:
-        runner = ProjectionRunner(
-            projection,
-            runtime.pool,
-            lambda group: make_consumer(bootstrap, group_id=f"{settings.kafka_group_prefix}.{group}",
-                                        client_id=f"{settings.service}-projection",
-                                        max_poll_records=settings.projection_batch_size, instance_id=instance),
-            lambda: make_producer(bootstrap, client_id=f"{settings.service}-dlq"),
-            service=settings.service,
-            dlq_topic=settings.dlq_topic,
-            batch_size=settings.projection_batch_size,
-        )
+        runner = projection_runner(settings, runtime.pool, projection, instance_id=instance)
         components.append((f"projection:{projection.name}", runner.run))
     return components
+
+
+def projection_runner(settings: Settings, pool, projection: Projection, *,
+                      instance_id: str | None) -> ProjectionRunner:
+    """The runner the worker runs for ``projection`` (already retargeted), in the worker's consumer group.
+
+    ``instance_id`` None makes a dynamic group member, which leaves the group when it closes (``vaxtrail
+    rebuild --replay`` joins the worker's group for a while and must hand its partitions back at once).
+    """
+    bootstrap = settings.kafka_bootstrap
+    security = settings.kafka_security
+    return ProjectionRunner(
+        projection,
+        pool,
+        lambda group: make_consumer(bootstrap, group_id=f"{settings.kafka_group_prefix}.{group}",
+                                    client_id=f"{settings.service}-projection",
+                                    max_poll_records=settings.projection_batch_size, instance_id=instance_id,
+                                    **security),
+        lambda: make_producer(bootstrap, client_id=f"{settings.service}-dlq", **security),
+        service=settings.service,
+        dlq_topic=settings.dlq_topic,
+        batch_size=settings.projection_batch_size,
+    )
+
+
+def retarget(projection: Projection, settings: Settings) -> Projection:
+    """``projection`` consuming each of its topics under the name ``settings.topic_of`` gives it."""
+    topics = tuple(settings.topic_of(t.split(".")[1]) if _STANDARD_TOPIC.fullmatch(t) else t
+                   for t in projection.topics)
+    return projection if topics == projection.topics else replace(projection, topics=topics)
+
+
+_STANDARD_TOPIC = re.compile(r"vaxtrail\.[a-z]+\.v1")
 
 
 def _default_instance_id(settings: Settings) -> str:
@@ -165,9 +214,11 @@ def wsgi_app(service: str, create: Callable[[Settings], Flask]) -> Flask:
 def worker_main(service: str, components: Callable[[Settings], list]) -> None:
     """Entry point body of every ``services/<name>/worker.py``: relay + projections until SIGTERM.
 
-    Metrics are served on ``METRICS_PORT`` when set (single-process registry; see eventkit.worker).
+    Metrics are served on ``METRICS_PORT`` when set, on ``METRICS_BIND`` (default 127.0.0.1; a pod sets
+    0.0.0.0 so Prometheus can scrape it) - a single-process registry, see eventkit.worker.
     """
     settings = Settings.from_env(service)
     configure_logging(settings.service, settings.log_level)
     port = os.environ.get("METRICS_PORT")
-    run_worker(components(settings), metrics_port=int(port) if port else None)
+    run_worker(components(settings), metrics_port=int(port) if port else None,
+               metrics_bind=os.environ.get("METRICS_BIND") or "127.0.0.1")

@@ -25,6 +25,14 @@ everything else receives the object. Variables (all optional unless noted):
                             deployments sharing one Kafka cluster need different prefixes.
 ``WORKER_INSTANCE_ID``      static group membership id of this worker (default: host name + a hash of
                             the database URL); keep it stable across restarts of the same worker.
+``METRICS_PORT``            where a worker serves its Prometheus metrics (unset: not served).
+``METRICS_BIND``            the address it listens on (default ``127.0.0.1``; ``0.0.0.0`` in a pod).
+``KAFKA_SECURITY_PROTOCOL`` ``PLAINTEXT`` (default, the local broker), ``SSL``, ``SASL_PLAINTEXT`` or
+                            ``SASL_SSL`` (a Strimzi listener with SCRAM, see deploy/k8s).
+``KAFKA_SASL_MECHANISM``    e.g. ``SCRAM-SHA-512``; with ``KAFKA_SASL_USERNAME`` / ``KAFKA_SASL_PASSWORD``.
+``KAFKA_SSL_CAFILE``        PEM bundle that verifies the brokers' certificates (the cluster CA).
+``CAMPAIGN_TIME_ZONE``      IANA zone of the campaign calendar (default ``Asia/Ho_Chi_Minh``): the day
+                            every day rule of every service speaks of (:mod:`eventkit.clock`).
 =========================== ===================================================================
 
 No secret has a default: the local stack writes its own development key and points
@@ -35,10 +43,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import tzinfo
 from urllib.parse import urlsplit, urlunsplit
 
-SERVICES: tuple[str, ...] = ("registration", "inventory", "allocation", "immunization", "certificate", "audit")
+from eventkit.clock import CAMPAIGN_TIME_ZONE, campaign_zone
+
+SERVICES: tuple[str, ...] = ("registration", "inventory", "allocation", "immunization", "certificate", "audit",
+                             "partner")
 PORTS: dict[str, int] = {name: 8001 + i for i, name in enumerate(SERVICES)}
 WORKER_METRICS_PORTS: dict[str, int] = {name: 9101 + i for i, name in enumerate(SERVICES)}
 """Local defaults for each worker's ``METRICS_PORT`` (relay lag, projection lag, dead letters)."""
@@ -46,6 +58,29 @@ WORKER_METRICS_PORTS: dict[str, int] = {name: 9101 + i for i, name in enumerate(
 
 class SettingsError(ValueError):
     """A required variable is missing or malformed."""
+
+
+KAFKA_SECURITY_VARIABLES: dict[str, str] = {
+    "KAFKA_SECURITY_PROTOCOL": "security_protocol",
+    "KAFKA_SASL_MECHANISM": "sasl_mechanism",
+    "KAFKA_SASL_USERNAME": "sasl_plain_username",
+    "KAFKA_SASL_PASSWORD": "sasl_plain_password",
+    "KAFKA_SSL_CAFILE": "ssl_cafile",
+}
+"""Environment variable -> kafka-python client option, for every client a process builds."""
+
+
+def kafka_security(environ: Mapping[str, str]) -> dict[str, str]:
+    """The kafka-python options that authenticate and encrypt (empty: plaintext, as the local broker)."""
+    options = {option: environ[name] for name, option in KAFKA_SECURITY_VARIABLES.items() if environ.get(name)}
+    protocol = options.get("security_protocol", "PLAINTEXT")
+    if protocol not in ("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"):
+        raise SettingsError(f"KAFKA_SECURITY_PROTOCOL={protocol!r} is not one of PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL")
+    if protocol.startswith("SASL") and not ("sasl_mechanism" in options and "sasl_plain_username" in options
+                                            and "sasl_plain_password" in options):
+        raise SettingsError(f"KAFKA_SECURITY_PROTOCOL={protocol} needs KAFKA_SASL_MECHANISM, KAFKA_SASL_USERNAME "
+                            "and KAFKA_SASL_PASSWORD")
+    return options
 
 
 def database_name(service: str) -> str:
@@ -85,12 +120,25 @@ class Settings:
     max_request_bytes: int = 2 * 1024 * 1024
     kafka_group_prefix: str = "vaxtrail"
     worker_instance_id: str | None = None
+    kafka_security: Mapping[str, str] = field(default_factory=dict, repr=False)
+    """kafka-python options from ``KAFKA_SECURITY_PROTOCOL`` & co. (:func:`kafka_security`); not printed."""
     version: str = "0.1.0"
+    campaign_time_zone: str = CAMPAIGN_TIME_ZONE
+    """IANA name of the campaign's calendar zone (``CAMPAIGN_TIME_ZONE``)."""
+
+    @property
+    def campaign_zone(self) -> tzinfo:
+        """The campaign zone every day rule takes (:func:`eventkit.clock.campaign_date`)."""
+        return campaign_zone(self.campaign_time_zone)
+
+    def topic_of(self, service: str) -> str:
+        """The event topic of ``service`` as this process names it (a benchmark renames every topic)."""
+        return f"vaxtrail.{service}.v1"
 
     @property
     def topic(self) -> str:
         """The service's own event topic."""
-        return f"vaxtrail.{self.service}.v1"
+        return self.topic_of(self.service)
 
     @property
     def dlq_topic(self) -> str:
@@ -131,6 +179,13 @@ class Settings:
                 max_request_bytes=int(env.get("MAX_REQUEST_BYTES", str(2 * 1024 * 1024))),
                 kafka_group_prefix=env.get("KAFKA_GROUP_PREFIX", "vaxtrail"),
                 worker_instance_id=env.get("WORKER_INSTANCE_ID") or None,
+                kafka_security=kafka_security(env),
+                campaign_time_zone=_zone_name(env.get("CAMPAIGN_TIME_ZONE") or CAMPAIGN_TIME_ZONE),
             )
         except ValueError as exc:
             raise SettingsError(str(exc)) from exc
+
+
+def _zone_name(name: str) -> str:
+    campaign_zone(name)  # refuses an unknown zone at start-up, not at the first request
+    return name

@@ -23,6 +23,7 @@ def run_worker(
     *,
     stop: threading.Event | None = None,
     metrics_port: int | None = None,
+    metrics_bind: str = "127.0.0.1",
     install_signals: bool = True,
 ) -> None:
     stop = stop or threading.Event()
@@ -30,7 +31,7 @@ def run_worker(
         for sig in (signal.SIGTERM, signal.SIGINT):
             signal.signal(sig, lambda *_: stop.set())
     if metrics_port:
-        start_http_server(metrics_port, addr="127.0.0.1")
+        start_http_server(metrics_port, addr=metrics_bind)
     threads = [threading.Thread(target=run, args=(stop,), name=name, daemon=True) for name, run in components]
     for thread in threads:
         thread.start()

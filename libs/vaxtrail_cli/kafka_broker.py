@@ -295,17 +295,19 @@ def status(cfg: BrokerConfig) -> BrokerStatus:
     return BrokerStatus(pid=processes.running_pid(cfg.pid_file, cfg.marker), bootstrap=cfg.bootstrap)
 
 
-def start(cfg: BrokerConfig, *, timeout: float = 90.0, out: Printer = print) -> int:
+def start(cfg: BrokerConfig, *, timeout: float = 90.0, out: Printer = print, check_ports: bool = True) -> int:
     """Start the broker (or reuse the one already running from ``cfg.home``) and wait until it serves.
 
-    Returns the java process id.
+    Returns the java process id. ``check_ports=False`` skips the check that the ports are free: a broker
+    restarted right after it was killed finds its port held by connections in TIME_WAIT, which the broker
+    itself binds through (``SO_REUSEADDR``) but the check's plain bind does not.
     """
     running = processes.running_pid(cfg.pid_file, cfg.marker)
     if running is not None:
         wait_ready(cfg, running, timeout=timeout)
         out(f"Kafka: already running (pid {running}) on {cfg.bootstrap}")
         return running
-    for port in (cfg.port, cfg.controller_port):
+    for port in (cfg.port, cfg.controller_port) if check_ports else ():
         if processes.port_in_use(port):
             raise BrokerError(f"port 127.0.0.1:{port} is already in use by another process; pick other ports "
                               "(VAXTRAIL_KAFKA_PORT / VAXTRAIL_KAFKA_CONTROLLER_PORT) or stop that process")

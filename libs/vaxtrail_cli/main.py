@@ -29,9 +29,19 @@ COMMANDS: dict[str, str] = {
     "token": "vaxtrail_cli.commands.token",
     "setup-jars": "vaxtrail_cli.commands.setup_jars",
     "demo": "vaxtrail_cli.commands.demo",
+    "load": "vaxtrail_cli.commands.load",
     "bench": "vaxtrail_cli.commands.bench",
     "rebuild": "vaxtrail_cli.commands.rebuild",
+    "dlq": "vaxtrail_cli.commands.dlq",
     "openapi": "vaxtrail_cli.commands.openapi",
+    "asyncapi": "vaxtrail_cli.commands.asyncapi",
+    "replay": "vaxtrail_cli.commands.replay",
+    "export": "vaxtrail_cli.commands.export",
+    "report": "vaxtrail_cli.commands.report",
+    "trail": "vaxtrail_cli.commands.trail",
+    "audit": "vaxtrail_cli.commands.audit",
+    "verify": "vaxtrail_cli.commands.verify",
+    "partner": "vaxtrail_cli.commands.partner",
 }
 
 

@@ -10,8 +10,8 @@ working directory holding ``pyproject.toml``, else the working directory). Layou
       kafka/                  server.properties, log4j2.properties, cluster.json, data/ (KRaft log dirs)
       pgdata/                 PostgreSQL data folder
       keys/                   local development JWT key pair
-      run/                    pid files (kafka.pid, <svc>-web.pid, <svc>-worker.pid)
-      logs/                   kafka.log, postgres.log, <svc>-web.log, <svc>-worker.log
+      run/                    pid files (kafka.pid, <svc>-web.pid, <svc>-worker.pid, web-gateway.pid)
+      logs/                   kafka.log, postgres.log, <svc>-web.log, <svc>-worker.log, web-gateway.log
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ KAFKA_VERSION = "4.4.0"
 DEFAULT_PG_PORT = 15432
 DEFAULT_KAFKA_PORT = 19092
 DEFAULT_KAFKA_CONTROLLER_PORT = 19093
+DEFAULT_WEB_PORT = 8080
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 SOURCE_ROOT = PACKAGE_DIR.parents[1]
@@ -58,6 +59,7 @@ class StackPaths:
     pg_port: int = DEFAULT_PG_PORT
     kafka_port: int = DEFAULT_KAFKA_PORT
     kafka_controller_port: int = DEFAULT_KAFKA_CONTROLLER_PORT
+    web_port: int = DEFAULT_WEB_PORT
 
     @property
     def stack_env(self) -> Path:
@@ -87,8 +89,8 @@ class StackPaths:
     def from_env(cls, environ: Mapping[str, str] | None = None, cwd: Path | None = None) -> StackPaths:
         """Resolve the state folder, jar cache and ports from the environment.
 
-        ``VAXTRAIL_STATE_DIR``, ``VAXTRAIL_KAFKA_LIBS``, ``VAXTRAIL_PG_PORT``, ``VAXTRAIL_KAFKA_PORT`` and
-        ``VAXTRAIL_KAFKA_CONTROLLER_PORT`` override the defaults.
+        ``VAXTRAIL_STATE_DIR``, ``VAXTRAIL_KAFKA_LIBS``, ``VAXTRAIL_PG_PORT``, ``VAXTRAIL_KAFKA_PORT``,
+        ``VAXTRAIL_KAFKA_CONTROLLER_PORT`` and ``VAXTRAIL_WEB_PORT`` (the web gateway) override the defaults.
         """
         env = os.environ if environ is None else environ
         state_raw = env.get("VAXTRAIL_STATE_DIR")
@@ -102,6 +104,7 @@ class StackPaths:
             pg_port=_env_int(env, "VAXTRAIL_PG_PORT", DEFAULT_PG_PORT),
             kafka_port=_env_int(env, "VAXTRAIL_KAFKA_PORT", DEFAULT_KAFKA_PORT),
             kafka_controller_port=_env_int(env, "VAXTRAIL_KAFKA_CONTROLLER_PORT", DEFAULT_KAFKA_CONTROLLER_PORT),
+            web_port=_env_int(env, "VAXTRAIL_WEB_PORT", DEFAULT_WEB_PORT),
         )
 
 

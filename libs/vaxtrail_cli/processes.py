@@ -137,6 +137,19 @@ def terminate(pid: int, *, timeout: float = 30.0, marker: str | None = None) -> 
     return True
 
 
+def kill_now(pid: int, *, timeout: float = 30.0) -> None:
+    """SIGKILL ``pid`` (its whole process group when it leads one) and wait until it is gone: a crash, not a
+    shutdown (the fault suite's broker kill)."""
+    try:
+        group = os.getpgid(pid) == pid
+    except ProcessLookupError:
+        return
+    _kill(pid, group, signal.SIGKILL)
+    if not _wait_gone(pid, timeout):
+        raise TimeoutError(f"process {pid} still alive {timeout:.0f}s after SIGKILL")
+    _reap(pid)  # our own child (spawn_detached): no zombie left behind
+
+
 def _wait_gone(pid: int, timeout: float) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

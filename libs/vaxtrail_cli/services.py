@@ -104,8 +104,12 @@ def available_services(services: Iterable[str] | None = None, *, out: Printer | 
     return found
 
 
-def migrate_services(server_url: str, services: Iterable[str], *, out: Printer = print) -> dict[str, list[str]]:
-    """Create each service's database if needed and apply eventkit's and the service's migrations."""
+def migrate_services(server_url: str | None, services: Iterable[str], *, out: Printer = print,
+                     own_urls: Mapping[str, str] | None = None) -> dict[str, list[str]]:
+    """Create each service's database if needed and apply eventkit's and the service's migrations.
+
+    A service in ``own_urls`` is migrated at that URL, which must name an existing database.
+    """
     from eventkit.db import ensure_database, migrate
     from eventkit.settings import database_name, service_database_url
 
@@ -115,9 +119,12 @@ def migrate_services(server_url: str, services: Iterable[str], *, out: Printer =
         if package is None:
             out(f"warning: services.{svc} does not exist yet; not migrating {svc}")
             continue
-        ensure_database(server_url, database_name(svc))
+        url = (own_urls or {}).get(svc)
+        if url is None:
+            ensure_database(server_url, database_name(svc))
+            url = service_database_url(server_url, svc)
         folder = package / "migrations"
-        names = migrate(service_database_url(server_url, svc), folder if folder.is_dir() else None)
+        names = migrate(url, folder if folder.is_dir() else None)
         applied[svc] = names
         out(f"  {svc:<13} {('applied ' + ', '.join(names)) if names else 'up to date'}")
     return applied

@@ -1,4 +1,5 @@
-"""Allocation worker: ``python -m services.allocation.worker`` runs the relay (and its projections, once it has some)."""
+"""Allocation worker: ``python -m services.allocation.worker`` runs the relay, the projections and the reserve worker
+(:func:`services.allocation.bootstrap.components`)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from services.allocation.settings import SERVICE
 
 
 def main() -> None:
-    worker_main(SERVICE, bootstrap.WIRING.components)
+    worker_main(SERVICE, bootstrap.components)
 
 
 if __name__ == "__main__":

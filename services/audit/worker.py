@@ -1,4 +1,4 @@
-"""Audit worker: ``python -m services.audit.worker`` runs the relay (and its projections, once it has some)."""
+"""Audit worker: ``python -m services.audit.worker`` runs the relay, the projections, the sealer and the publisher."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from services.audit.settings import SERVICE
 
 
 def main() -> None:
-    worker_main(SERVICE, bootstrap.WIRING.components)
+    worker_main(SERVICE, bootstrap.components)
 
 
 if __name__ == "__main__":

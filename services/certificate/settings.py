@@ -1,8 +1,8 @@
 """Certificate settings: the shared :class:`eventkit.settings.Settings` plus the service's own variables.
 
 =============================== ==================================================================
-``CERTIFICATE_KEYS_DIR``        the key folder (``python -m services.certificate.keys init``); required in
-                                production. With ``VAXTRAIL_ENV=local`` and no value, the service uses
+``CERTIFICATE_KEYS_DIR``        the key folder (``python -m services.certificate.signing.keytool init``);
+                                required in production. With ``VAXTRAIL_ENV=local`` and no value, the service uses
                                 ``$VAXTRAIL_STATE_DIR/certificate-keys`` and creates it on first start.
 ``CERTIFICATE_COUNTRY``         issuing country for ``local`` key creation (default ``VN``).
 ``CERTIFICATE_ISSUER_NAME``     the DCC ``is`` field (default "Ministry of Health of Viet Nam").
@@ -42,7 +42,7 @@ class CertificateSettings:
         if not keys:
             if not local:
                 raise SettingsError("CERTIFICATE_KEYS_DIR is not set (create keys with "
-                                    "`python -m services.certificate.keys init <dir>`)")
+                                    "`python -m services.certificate.signing.keytool init <dir>`)")
             keys = str(Path(settings.state_dir) / "certificate-keys")
             ensure_local_keys(Path(keys), env.get("CERTIFICATE_COUNTRY", "VN"))
         shc_issuer = env.get("CERTIFICATE_SHC_ISSUER")

@@ -1,4 +1,4 @@
-"""Immunization worker: ``python -m services.immunization.worker`` runs the relay (and its projections, once it has some)."""
+"""Immunization worker: ``python -m services.immunization.worker`` runs the relay, the projections and the FHIR bulk exporter."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from services.immunization.settings import SERVICE
 
 
 def main() -> None:
-    worker_main(SERVICE, bootstrap.WIRING.components)
+    worker_main(SERVICE, bootstrap.components)
 
 
 if __name__ == "__main__":

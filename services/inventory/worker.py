@@ -1,4 +1,5 @@
-"""Inventory worker: ``python -m services.inventory.worker`` runs the relay and the projections."""
+"""Inventory worker: ``python -m services.inventory.worker`` runs the relay, the projections and the
+consumption worker (:func:`services.inventory.bootstrap.components`)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from services.inventory.settings import SERVICE
 
 
 def main() -> None:
-    worker_main(SERVICE, bootstrap.WIRING.components)
+    worker_main(SERVICE, bootstrap.components)
 
 
 if __name__ == "__main__":

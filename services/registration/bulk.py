@@ -1,8 +1,11 @@
 """Organisation bulk upload: a CSV streamed row by row, registered in chunks, every problem reported by line.
 
 Memory stays flat as the file grows: the body is read through a hashing reader and ``csv.reader`` one row at
-a time; rows are registered in chunks of ``chunk_size`` (one atomic append per chunk: the chunk's national-ID
-guards and persons); problems go to a spooled temporary file that the response streams back. Duplicates
+a time; each row is checked like any registration (field rules, then the uploader's scope) and the valid ones
+are registered in chunks of ``chunk_size``: one ``RegisterUploadRows`` command per chunk, one atomic append of
+the chunk's national-ID guards and persons (a chunk that loses a race for one of its IDs is registered row by
+row with ``RegisterPerson``); the upload ends with ``CompleteUpload``. Problems go to a spooled temporary file
+that the response streams back. Duplicates
 within the file are found through the national-ID guards themselves (a guard held by a person of this
 upload is "duplicate of line N"), so no per-file set grows with the file.
 
@@ -17,22 +20,30 @@ import csv
 import hashlib
 import io
 import json
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date
-from typing import IO
+from typing import IO, Any
+
+from pydantic import TypeAdapter, ValidationError
 
 from eventkit.envelope import CommandContext, uuid7
 from eventkit.errors import ConcurrencyConflict, DomainError
+from eventkit.handling import CommandBus
+from eventkit.web.models import line as single_line
 from services.registration.domain import events as ev
 from services.registration.domain import identity, person
-from services.registration.handlers import GUARD, PERSON, RegistrationHandlers
+from services.registration.domain.commands import CompleteUpload, RegisterPerson, RegisterUploadRows
+from services.registration.handlers import PERSON
+from services.registration.handlers.identity import held, invalid
 
 COLUMNS = ("national_id_kind", "national_id", "full_name", "date_of_birth", "date_of_birth_estimated", "sex",
            "phone", "province_code", "district_code", "commune_code", "address_line", "occupation", "nationality",
            "priority_group")
 REQUIRED = ("national_id_kind", "national_id", "full_name", "date_of_birth", "sex", "province_code")
-UPLOAD = "bulk_upload"
+# A cell is one line of text, like a request field: a control character (NUL, ESC, a line break inside a quoted
+# cell) makes the row invalid, reported by line, instead of reaching the store (which refuses it) or a read model.
+_CELL = TypeAdapter(single_line(10_000))
 # Domain errors name command fields; the uploader reads CSV columns.
 _COLUMN_OF = {"group_code": "priority_group", "catalogue_version": "priority_group", "evidence": "priority_group",
               "effective_date": "priority_group", **{f"address.{c}": c for c in
@@ -88,10 +99,16 @@ class RowError(Exception):
 
 
 def parse_row(header: list[str], row: list[str], *, upload_id: str, organisation_id: str, line: int,
-              person_id: str) -> person.RegisterPerson:
+              person_id: str) -> RegisterPerson:
     if len(row) != len(header):
         raise RowError("(row)", "csv-columns", f"expected {len(header)} columns, got {len(row)}")
     values = {name: value.strip() for name, value in zip(header, row, strict=True)}
+    for name, value in values.items():
+        try:
+            _CELL.validate_python(value)
+        except ValidationError as exc:
+            error = exc.errors(include_url=False, include_input=False)[0]
+            raise RowError(name, error["type"], f"{name}: {error['msg']}") from None
     for name in REQUIRED:
         if not values.get(name):
             raise RowError(name, "missing", f"{name} is required")
@@ -102,7 +119,7 @@ def parse_row(header: list[str], row: list[str], *, upload_id: str, organisation
     estimated = values.get("date_of_birth_estimated", "").lower()
     if estimated not in ("", "true", "false", "1", "0", "yes", "no"):
         raise RowError("date_of_birth_estimated", "bool-format", "date_of_birth_estimated is true or false")
-    return person.RegisterPerson(
+    return RegisterPerson(
         person_id=person_id, national_id_kind=values["national_id_kind"].upper(), national_id=values["national_id"],
         full_name=values["full_name"], date_of_birth=born, sex=values["sex"].upper(),
         address=ev.Address(values["province_code"], values.get("district_code", ""),
@@ -115,17 +132,17 @@ def parse_row(header: list[str], row: list[str], *, upload_id: str, organisation
 
 
 class BulkUpload:
-    def __init__(self, handlers: RegistrationHandlers, pool, *, chunk_size: int = 500) -> None:
-        self._handlers = handlers
-        self._pool = pool
+    def __init__(self, bus: CommandBus, *, chunk_size: int = 500) -> None:
+        self._bus = bus
         self._chunk_size = chunk_size
 
     def process(self, organisation_id: str, body, context: CommandContext, report: IO[str], *,
                 in_scope: Callable[[ev.Address], bool] = lambda address: True) -> Summary:
-        """Register every valid row of the CSV ``body``; write one JSON line per problem to ``report``."""
+        """Register every valid row of the CSV ``body``; write one JSON line per problem to ``report``.
+
+        ``context`` carries no idempotency key: each row's idempotency is its national-ID guard.
+        """
         summary = Summary(str(uuid7()), organisation_id)
-        self._in_scope = in_scope
-        context = replace(context, idempotency_key=None)  # each row's idempotency is its national-ID guard
         reader = _HashingReader(body)
         undecodable: set[int] = set()  # physical lines not in UTF-8 (only bad lines are remembered)
         rows = csv.reader(_decoded_lines(io.BufferedReader(reader, 1 << 16), undecodable))
@@ -138,20 +155,26 @@ class BulkUpload:
             problem = f"missing column(s) {missing}" if missing else f"unknown column(s) {unknown}"
             raise DomainError(f"CSV header: {problem}; columns are {', '.join(COLUMNS)}", field="header",
                               rule="csv-header")
-        chunk: list[tuple[int, person.RegisterPerson]] = []
+        chunk: list[tuple[int, RegisterPerson]] = []
         for line, row in self._rows(rows, undecodable, summary, report):
             try:
-                chunk.append((line, parse_row(header, row, upload_id=summary.upload_id, line=line,
-                                              organisation_id=organisation_id, person_id=str(uuid7()))))
+                command = parse_row(header, row, upload_id=summary.upload_id, line=line,
+                                    organisation_id=organisation_id, person_id=str(uuid7()))
             except RowError as exc:
                 self._problem(report, summary, line, "invalid", field=exc.field, rule=exc.rule, reason=exc.reason)
+                continue
+            if self._acceptable(line, command, in_scope, summary, report):
+                chunk.append((line, command))
             if len(chunk) >= self._chunk_size:
                 self._register_chunk(chunk, summary, context, report)
                 chunk = []
         if chunk:
             self._register_chunk(chunk, summary, context, report)
         summary.file_sha256 = reader.sha256.hexdigest()
-        self._complete(summary, context)
+        completed = self._bus.handle(CompleteUpload(
+            summary.upload_id, organisation_id, summary.file_sha256, summary.rows, summary.registered,
+            summary.invalid, summary.duplicates_in_file, summary.already_registered), context)
+        summary.same_file_uploaded_before = completed.response["same_file_uploaded_before"]
         return summary
 
     def _rows(self, rows, undecodable: set[int], summary: Summary, report: IO[str]):
@@ -176,97 +199,50 @@ class BulkUpload:
                 summary.rows += 1
                 yield rows.line_num, row
 
+    def _acceptable(self, line: int, command: RegisterPerson, in_scope, summary: Summary, report: IO[str]) -> bool:
+        """A row's field rules first (as for any registration), then the uploader's scope over its address."""
+        deps = self._bus.deps
+        try:
+            person.register(person.Person.empty(), command, deps.refs, now=deps.clock())
+        except DomainError as exc:
+            self._report(report, summary, invalid(line, exc))
+            return False
+        if not in_scope(command.address):
+            self._problem(report, summary, line, "invalid", field="province_code", rule="scope",
+                          reason="the row's province / district is outside the uploader's scope")
+            return False
+        return True
+
     # -- one chunk: one atomic append -------------------------------------------------------------------
     def _register_chunk(self, chunk, summary: Summary, context: CommandContext, report: IO[str]) -> None:
-        handlers, now = self._handlers, self._handlers.clock()
-        prepared = []
-        for line, command in chunk:
-            try:
-                produced = person.register(person.Person.empty(), command, handlers.refs, now=now)
-            except DomainError as exc:
-                self._problem(report, summary, line, "invalid", field=exc.field, rule=exc.rule, reason=exc.detail)
-                continue
-            if not self._in_scope(command.address):
-                self._problem(report, summary, line, "invalid", field="province_code", rule="scope",
-                              reason="the row's province / district is outside the uploader's scope")
-                continue
-            prepared.append((line, command, produced, handlers.guard_of(produced[0].national_id_kind,
-                                                                         produced[0].national_id)))
-        guards = self._load_many(GUARD, [g for *_, g in prepared])
-        holders = self._load_many(PERSON, [s.person_id for s, _ in guards.values() if s.person_id])
-        claimed_here: dict[str, int] = {}
-        changes, accepted = [], []
-        for line, command, produced, guard in prepared:
-            state, version = guards.get(guard, (identity.NationalIdGuard(), 0))
-            if guard in claimed_here:
-                self._problem(report, summary, line, "duplicate_in_file", duplicate_of_line=claimed_here[guard])
-            elif state.person_id:
-                self._duplicate(report, summary, line, state.person_id, holders.get(state.person_id))
-            else:
-                claimed_here[guard] = line
-                claim = identity.claim(state, command.person_id, produced[0].national_id_kind, "REGISTRATION", now=now)
-                changes += [handlers.change(GUARD, guard, version, [claim]),
-                            handlers.change(PERSON, command.person_id, 0, produced)]
-                accepted.append((line, command))
-        if not changes:
-            return
         try:
-            handlers.append(changes, context, "")
-            summary.registered += len(accepted)
+            result = self._bus.handle(RegisterUploadRows(summary.upload_id, tuple(chunk)), context)
         except ConcurrencyConflict:  # someone registered one of these IDs meanwhile: go row by row
-            for line, command in accepted:
+            for line, command in chunk:
                 self._register_one(line, command, summary, context, report)
+            return
+        summary.registered += len(result.response["registered"])
+        for problem in result.response["problems"]:
+            self._report(report, summary, problem)
 
-    def _register_one(self, line, command, summary: Summary, context, report) -> None:
+    def _register_one(self, line: int, command: RegisterPerson, summary: Summary, context, report) -> None:
         try:
-            self._handlers.register_person(command, context, "")
+            self._bus.handle(command, context)
             summary.registered += 1
         except identity.NationalIdTaken as exc:
-            holder = self._load_many(PERSON, [exc.existing_person_id]).get(exc.existing_person_id)
-            self._duplicate(report, summary, line, exc.existing_person_id, holder)
+            holder, _ = self._bus.es.load(PERSON, exc.existing_person_id)
+            self._report(report, summary, held(line, exc.existing_person_id, holder, summary.upload_id))
         except DomainError as exc:
-            self._problem(report, summary, line, "invalid", field=exc.field, rule=exc.rule, reason=exc.detail)
+            self._report(report, summary, invalid(line, exc))
 
-    def _duplicate(self, report, summary: Summary, line: int, person_id: str, holder) -> None:
-        details = holder[0].details if holder else None
-        if details is not None and details.upload_id == summary.upload_id:
-            self._problem(report, summary, line, "duplicate_in_file", duplicate_of_line=details.upload_line)
-        else:
-            self._problem(report, summary, line, "already_registered", person_id=person_id, rule="INV-31",
-                          field="national_id")
+    def _problem(self, report: IO[str], summary: Summary, line: int, status: str, **detail: Any) -> None:
+        self._report(report, summary, {"line": line, "status": status, **detail})
 
     @staticmethod
-    def _problem(report: IO[str], summary: Summary, line: int, status: str, **detail) -> None:
+    def _report(report: IO[str], summary: Summary, problem: dict[str, Any]) -> None:
         counter = {"invalid": "invalid", "duplicate_in_file": "duplicates_in_file",
-                   "already_registered": "already_registered"}[status]
+                   "already_registered": "already_registered"}[problem["status"]]
         setattr(summary, counter, getattr(summary, counter) + 1)
-        if "field" in detail:
-            detail["field"] = _COLUMN_OF.get(detail["field"], detail["field"])
-        if status == "duplicate_in_file":
-            detail.setdefault("rule", "INV-31")
-            detail.setdefault("field", "national_id")
-        report.write(json.dumps({"line": line, "status": status, **detail}, ensure_ascii=False) + "\n")
-
-    def _load_many(self, spec, ids: Iterable[str]) -> dict[str, tuple[object, int]]:
-        """Current state and version of many aggregates of this service's own store, in one query."""
-        ids = sorted(set(ids))
-        if not ids:
-            return {}
-        found: dict[str, tuple[object, int]] = {}
-        with self._pool.connection() as conn:
-            rows = conn.execute(
-                "SELECT aggregate_id, aggregate_version, event_type, payload FROM events"
-                " WHERE aggregate_id = ANY(%s) ORDER BY aggregate_id, aggregate_version", (ids,)).fetchall()
-        for aggregate_id, version, event_type, payload in rows:
-            state = found.get(aggregate_id, (spec.initial(), 0))[0]
-            found[aggregate_id] = (spec.evolve(state, self._handlers.codec.decode(event_type, bytes(payload))), version)
-        return found
-
-    def _complete(self, summary: Summary, context: CommandContext) -> None:
-        aggregate_id = f"upload/{summary.organisation_id}/{summary.file_sha256}"
-        earlier = self._handlers.repository.store.load(aggregate_id)
-        summary.same_file_uploaded_before = bool(earlier)
-        completed = ev.BulkUploadCompleted(
-            summary.upload_id, summary.organisation_id, summary.file_sha256, summary.rows, summary.registered,
-            summary.invalid, summary.duplicates_in_file, summary.already_registered, self._handlers.clock())
-        self._handlers.append([self._handlers.change_of(UPLOAD, aggregate_id, len(earlier), [completed])], context, "")
+        if problem.get("field") is not None:
+            problem = {**problem, "field": _COLUMN_OF.get(problem["field"], problem["field"])}
+        report.write(json.dumps(problem, ensure_ascii=False) + "\n")

@@ -1,14 +1,14 @@
 """Registration domain events <-> protobuf (``schemas/vaxtrail/registration/v1/events.proto``).
 
-``PersonalDataAccessed`` is audit's message (one definition for every service that serves personal data);
-registration appends it to its own store and topic.
+``PersonalDataAccessed`` is audit's message, the one definition in :mod:`eventkit.access` (every service that
+serves personal data registers it); registration appends it to its own store and topic.
 """
 
 from __future__ import annotations
 
+from eventkit import access
 from eventkit.codec import ProtoCodec
 from services.registration.domain import events as ev
-from vaxtrail.audit.v1 import events_pb2 as audit_pb2
 from vaxtrail.registration.v1 import events_pb2
 
 REGISTRATION_EVENTS = (
@@ -17,12 +17,11 @@ REGISTRATION_EVENTS = (
     ev.AppointmentScheduled, ev.AppointmentCancelled, ev.NationalIdClaimed, ev.NationalIdReleased,
     ev.SessionSeatReserved, ev.SessionSeatReleased, ev.BulkUploadCompleted,
 )
-PERSONAL_DATA_ACCESSED = audit_pb2.PersonalDataAccessed.DESCRIPTOR.full_name
 
 
 def build_codec() -> ProtoCodec:
     codec = ProtoCodec()
     for event_class in REGISTRATION_EVENTS:
         codec.register(event_class, getattr(events_pb2, event_class.__name__))
-    codec.register(ev.PersonalDataAccessed, audit_pb2.PersonalDataAccessed)
+    access.register(codec)
     return codec

@@ -1,28 +1,29 @@
-"""The shared state and small helpers of the end-to-end campaign: who acts (tokens of each role and scope),
-the business clock, and reads the steps poll.
+"""The shared state and small helpers of the end-to-end campaign: who acts, the business clock, and reads the
+steps poll.
 
-Business times. Inventory and immunization take the business time of each act and refuse times more than
-five minutes in the future (INV-8); an observation must end at least 30 minutes after its dose (INV-29).
-Registration books appointments only into sessions that have not started yet. So the session is *planned*
-to start a few minutes from now (appointments can be booked), while the stock movements and the session
-day itself are recorded a few hours back: the stock reaches the site before its first vial is opened, and
-every observation has ended before "now". Immunization only requires that the session opens before its
-planned end, so both clocks are valid inputs for the real services.
+Tokens of each role and scope, the business clock (why the session is planned ahead while its day is
+recorded hours back) and the supply chain's steps come from the campaign driver
+(:mod:`vaxtrail_cli.campaign`, also behind ``vaxtrail load`` and ``vaxtrail demo``); this module adds the
+test's fixed places and its waits on the services' own read models.
 """
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime
+from functools import cached_property
 
 import psycopg
 
 from tests.integration.kafka_helpers import wait_for
+from vaxtrail_cli.campaign import supply
+from vaxtrail_cli.campaign.actors import ICT, Actors, Clock
+from vaxtrail_cli.campaign.client import Api
 
 from .stack import Stack
 
-ICT = timezone(timedelta(hours=7))
+__all__ = ["ICT"]
 NATIONAL, CDC, ARMY = "NAT-EPI", "CDC-79", "SU-ARMY"
 PROVINCE, DISTRICT, CENTRE, SITE = "79", "760", "DHC-760", "S-79-760-01"
 PROVINCE_2, DISTRICT_2, CENTRE_2, CDC_2 = "01", "001", "DHC-001", "CDC-01"  # the second province
@@ -44,30 +45,44 @@ class Campaign:
     session_id: str = ""
     vaccinated: list[str] = field(default_factory=list)
     postponed: list[str] = field(default_factory=list)
+    walk_in: str = ""
+    """The person registered, approved under the site's delegation and checked in on the session day."""
     done: set[str] = field(default_factory=set)
+
+    @property
+    def clock(self) -> Clock:
+        return Clock(self.now)
+
+    @cached_property
+    def actors(self) -> Actors:
+        return Actors(self.stack.private_key)
+
+    @cached_property
+    def api(self) -> Api:
+        return Api({name: service.base_url for name, service in self.stack.services.items()})
 
     def ago(self, hours: float = 0, minutes: float = 0) -> str:
         """A business time ``hours`` + ``minutes`` before the start of the run, in Vietnam's time zone."""
-        return (self.now - timedelta(hours=hours, minutes=minutes)).astimezone(ICT).isoformat()
+        return self.clock.ago(hours=hours, minutes=minutes)
 
     # -- actors -------------------------------------------------------------------------------------------
     def national(self, name: str = "anh") -> dict:
-        return self.stack.headers("national_admin", "national", sub=f"admin-{name}")
+        return self.actors.national(name)
 
     def province(self, name: str = "lan", province: str = PROVINCE) -> dict:
-        return self.stack.headers("province_officer", f"province:{province}", sub=f"officer-{name}-{province}")
+        return self.actors.province(province, name)
 
     def district(self) -> dict:
-        return self.stack.headers("district_officer", f"district:{DISTRICT}", sub="officer-760")
+        return self.actors.district(DISTRICT)
 
     def site_manager(self) -> dict:
-        return self.stack.headers("site_manager", f"site:{SITE}", sub="manager-s1")
+        return self.actors.site_manager(SITE)
 
     def vaccinator(self) -> dict:
-        return self.stack.headers("vaccinator", f"site:{SITE}", sub="vaccinator-s1")
+        return self.actors.vaccinator(SITE)
 
     def citizen(self, person_id: str) -> dict:
-        return self.stack.headers("citizen", f"person:{person_id}", sub=person_id)
+        return self.actors.citizen(person_id)
 
     # -- reads --------------------------------------------------------------------------------------------
     def stock(self, location_id: str) -> int:
@@ -81,11 +96,7 @@ class Campaign:
 
     def supply(self, location_id: str) -> int:
         """Doses of this run's lot at a store as allocation's supply read model (from inventory's topic) sees them."""
-        response = self.stack.get("allocation", "/v1/supply", self.stack.headers("analyst", "national"),
-                                  location_id=location_id, presentation_id=PRESENTATION)
-        if response.status_code != 200:
-            return -1
-        return sum(i["on_hand"] for i in response.json()["items"] if i["lot_id"] == self.lot)
+        return supply.supply(self.api, self.actors, location_id, self.lot, PRESENTATION)
 
     def expect_supply(self, location_id: str, doses: int) -> None:
         wait_for(lambda: self.supply(location_id) == doses, timeout=TIMEOUT,
@@ -107,3 +118,15 @@ def scalar(service, query: str, *params):
 
 def wait_rows(service, query: str, *params, expected: int, what: str) -> None:
     wait_for(lambda: scalar(service, query, *params) >= expected, timeout=TIMEOUT, what=what)
+
+
+def wait_for_immunization_references(c: Campaign) -> None:
+    """Immunization's read models of the other topics: the people, the session plan, the lot at the site."""
+    immunization = c.stack["immunization"]
+    wait_rows(immunization, "SELECT count(*) FROM ref_person WHERE person_id = ANY(%s) AND approved"
+              " AND district_health_centre_id = %s", c.people, CENTRE, expected=len(c.people),
+              what=f"{len(c.people)} approved, assigned people")
+    wait_rows(immunization, "SELECT count(*) FROM ref_session_plan WHERE session_id = %s", c.session_id,
+              expected=1, what="the session plan")
+    wait_rows(immunization, "SELECT count(*) FROM ref_site_stock WHERE lot_id = %s AND location_id = %s", c.lot,
+              SITE, expected=1, what="the lot held at the site")

@@ -6,7 +6,8 @@ Fixtures
     :class:`Infra` with ``server_url`` (PostgreSQL server URL, database ``postgres``) and
     ``kafka_bootstrap``. ``DATABASE_URL`` / ``KAFKA_BOOTSTRAP`` in the environment name servers to use
     instead (each independently); otherwise an embedded PostgreSQL and a throwaway Kafka broker are started
-    in the session's temporary folder on free ports, and stopped at the end. Every topic of
+    in the session's temporary folder on free ports (:func:`vaxtrail_cli.private_infra.private_infra`), and
+    stopped at the end. Every topic of
     :func:`eventkit.topics.all_topics` is created.
 ``database`` (function)
     URL of a fresh, uniquely named database with eventkit's migrations applied; dropped afterwards.
@@ -25,12 +26,11 @@ import shutil
 import tempfile
 import uuid
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+
+from vaxtrail_cli.private_infra import Infra  # also imported from here by other folders' conftests
 
 INTEGRATION_DIR = Path(__file__).resolve().parent
 
@@ -41,69 +41,25 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.integration)
 
 
-def database_url(server_url: str, name: str) -> str:
-    """``server_url`` pointing at database ``name`` (TCP and Unix-socket URLs alike)."""
-    parts = urlsplit(server_url)
-    return urlunsplit((parts.scheme, parts.netloc, "/" + name, parts.query, parts.fragment))
-
-
-@dataclass(frozen=True)
-class Infra:
-    server_url: str
-    kafka_bootstrap: str
-    pg_managed: bool
-    """True when the suite started PostgreSQL itself (False: ``DATABASE_URL``)."""
-    kafka_managed: bool
-    """True when the suite started the broker itself (False: ``KAFKA_BOOTSTRAP``)."""
-
-    def database_url(self, name: str) -> str:
-        return database_url(self.server_url, name)
-
-
 def _say(message: str) -> None:
     print(f"[infra] {message}")
 
 
 @pytest.fixture(scope="session")
 def infra(pytestconfig: pytest.Config) -> Iterator[Infra]:
-    from eventkit.topics import all_topics
-    from vaxtrail_cli import kafka_broker, postgres_server, processes
     from vaxtrail_cli.paths import StackPaths
-    from vaxtrail_cli.topics_admin import ensure_topics
+    from vaxtrail_cli.private_infra import private_infra
 
-    external_db = os.environ.get("DATABASE_URL") or None
-    external_kafka = os.environ.get("KAFKA_BOOTSTRAP") or None
     # Not under pytest's basetemp: pytest prunes old numbered basetemps, and with several test sessions at
     # once (developers, helpers) one session's pruning reached into another's live PostgreSQL data folder
     # (PANIC: pg_control permission denied; servers dying mid-run). A private folder is never pruned.
     root = Path(tempfile.mkdtemp(prefix="vaxtrail-test-infra-"))
-    pg_port, kafka_port, controller_port = processes.free_ports(3)
-    pg_cfg = postgres_server.PostgresConfig(
-        pgdata=root / "pgdata", log_file=root / "logs" / "postgres.log", port=pg_port, fast=True)
-    broker_cfg = kafka_broker.BrokerConfig(
-        home=root / "kafka",
-        libs=StackPaths.from_env(cwd=Path(pytestconfig.rootpath)).kafka_libs,
-        log_file=root / "logs" / "kafka.log",
-        pid_file=root / "run" / "kafka.pid",
-        port=kafka_port,
-        controller_port=controller_port,
-        fast_start=True,
-    )
+    libs = StackPaths.from_env(cwd=Path(pytestconfig.rootpath)).kafka_libs
     try:
-        with ThreadPoolExecutor(max_workers=2, thread_name_prefix="infra") as pool:
-            pg = None if external_db else pool.submit(postgres_server.start, pg_cfg, out=_say)
-            broker = None if external_kafka else pool.submit(kafka_broker.start, broker_cfg, timeout=120, out=_say)
-            server_url = external_db or pg.result()
-            if broker is not None:
-                broker.result()
-        bootstrap = external_kafka or broker_cfg.bootstrap
-        ensure_topics(bootstrap, all_topics())
-        yield Infra(server_url, bootstrap, pg_managed=not external_db, kafka_managed=not external_kafka)
+        with private_infra(root, fast=True, kafka_libs=libs, external_db=os.environ.get("DATABASE_URL") or None,
+                           external_kafka=os.environ.get("KAFKA_BOOTSTRAP") or None, out=_say) as running:
+            yield running
     finally:
-        if not external_kafka:
-            kafka_broker.stop(broker_cfg, timeout=20, out=_say)
-        if not external_db:
-            postgres_server.stop(pg_cfg, out=_say)
         shutil.rmtree(root, ignore_errors=True)
 
 

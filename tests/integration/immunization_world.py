@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import psycopg
@@ -102,13 +102,13 @@ class World:
         return f"0790{int(self.tag, 16) % 10**6:06d}{n:02d}"
 
 
-def locations(world: World) -> list[tuple[str, object]]:
+def locations(world: World, tables: int = 2) -> list[tuple[str, object]]:
     return [
         (world.dhc, inventory.LocationRegistered(location_id=world.dhc, kind="DISTRICT_STORE", name="DHC 760",
                                                  province_code=world.province, district_code=world.district)),
         (world.site(), inventory.LocationRegistered(location_id=world.site(), kind="SITE", name="Commune station",
                                                     parent_id=world.dhc, province_code=world.province,
-                                                    district_code=world.district, injection_tables=2)),
+                                                    district_code=world.district, injection_tables=tables)),
         (world.site("HOSPITAL"), inventory.LocationRegistered(
             location_id=world.site("HOSPITAL"), kind="SITE", name="District hospital", parent_id=world.dhc,
             province_code=world.province, district_code=world.district, hospital_capable=True)),
@@ -168,11 +168,12 @@ def people(world: World, count: int, born: str = "1980-05-17", start: int = 1) -
 
 
 def session_plan(world: World, session_id: str, site: str, starts: datetime, ends: datetime,
-                 presentation: str = "AZ") -> list[tuple[str, object]]:
+                 presentation: str = "AZ", tables: int = 2) -> list[tuple[str, object]]:
+    persons = 30 * tables
     return [(session_id, allocation.SessionPlanned(
         session_id=session_id, site_id=site, session_date=starts.date().isoformat(), starts_at=ts(starts),
-        ends_at=ts(ends), injection_tables=2, presentation_id=presentation_id(world, presentation),
-        planned_persons=60, planned_doses=60, target_series="PRIMARY", district_health_centre_id=world.dhc))]
+        ends_at=ts(ends), injection_tables=tables, presentation_id=presentation_id(world, presentation),
+        planned_persons=persons, planned_doses=persons, target_series="PRIMARY", district_health_centre_id=world.dhc))]
 
 
 class Client:
@@ -181,11 +182,14 @@ class Client:
     def __init__(self, service) -> None:
         self.service = service
 
-    def headers(self, role: str, *scopes: str, key: str | None = None, sub: str | None = None) -> dict:
+    def headers(self, role: str, *scopes: str, key: str | None = None, sub: str | None = None,
+                purpose: str | None = None) -> dict:
         token = mint_token(self.service.private_key, subject=sub or f"{role}-1", role=role, scopes=list(scopes))
         headers = {"Authorization": f"Bearer {token}"}
         if key:
             headers["Idempotency-Key"] = key
+        if purpose:
+            headers["X-Purpose"] = purpose
         return headers
 
     def post(self, path: str, body: dict, headers: dict) -> requests.Response:
@@ -215,3 +219,54 @@ def problem(response: requests.Response) -> tuple[int, str | None, str | None]:
     body = response.json()
     assert response.headers["Content-Type"].startswith("application/problem+json"), response.text
     return response.status_code, body.get("rule"), body.get("field")
+
+
+ICT = timezone(timedelta(hours=7))
+NORMAL_VITALS = {"temperature_celsius": "36.6", "pulse_per_minute": 72, "systolic_mmhg": 118, "diastolic_mmhg": 76}
+HOSPITAL_DAY = datetime(2021, 8, 21, tzinfo=ICT)
+
+
+def at(hour: int, minute: int = 0) -> str:
+    """A time of :data:`HOSPITAL_DAY` as request text."""
+    return (HOSPITAL_DAY + timedelta(hours=hour, minutes=minute)).isoformat()
+
+
+def hospital_day(service, kafka_bootstrap: str, world: World | None = None) -> dict:
+    """A session at a hospital-capable site on :data:`HOSPITAL_DAY`: people 1-5, 7-9 and 20 adults, person 6
+    born in 2005, an AstraZeneca and a Pfizer vial open (in province 79 unless ``world`` names another)."""
+    day = HOSPITAL_DAY
+    api, world, publisher = Client(service), world or World(), Publisher(kafka_bootstrap)
+    site, session_id = world.site("HOSPITAL"), f"SES-H-{world.tag}"
+    publisher.publish("inventory", locations(world) + catalogue(world, {"ABV5300": "AZ", "FF2153": "PFIZER",
+                                                                           "SP0412": "SINOPHARM"}))
+    publisher.publish("registration", people(world, 5) + people(world, 1, born="2005-06-01", start=6)
+                      + people(world, 3, start=7) + people(world, 1, start=20))
+    publisher.publish("allocation", session_plan(world, session_id, site, day + timedelta(hours=7),
+                                                 day + timedelta(hours=17)))
+    publisher.close()
+    api.wait_rows("SELECT count(*) FROM ref_person WHERE person_id LIKE %s AND district_health_centre_id <> ''",
+                  f"P-{world.tag}-%", expected=10, what="people")
+    api.wait_rows("SELECT count(*) FROM ref_site_stock WHERE lot_id = %s", world.lot("SP0412"), expected=2,
+                  what="stock")
+    api.wait_rows("SELECT count(*) FROM ref_session_plan WHERE session_id = %s", session_id, expected=1, what="plan")
+    staff = api.headers("site_manager", f"site:{site}", sub=f"manager-{world.tag}")
+    assert api.post(f"/v1/sessions/{session_id}/open", {"opened_at": at(7)}, staff).status_code == 201
+    vial = api.post(f"/v1/sessions/{session_id}/vials", {"lot_id": world.lot("ABV5300"), "opened_at": at(8)}, staff)
+    assert vial.status_code == 201, vial.text
+    pfizer = api.post(f"/v1/sessions/{session_id}/vials", {"lot_id": world.lot("FF2153"), "opened_at": at(8)}, staff)
+    assert pfizer.status_code == 201, pfizer.text
+    return {"api": api, "world": world, "site": site, "session_id": session_id, "staff": staff,
+            "vial": vial.json()["vial_opening_id"], "pfizer_vial": pfizer.json()["vial_opening_id"]}
+
+
+def checked_in_and_screened(day: dict, n: int) -> str:
+    """Person ``n`` of a :func:`hospital_day` checked in (ID document, override) and screened ELIGIBLE."""
+    api, world, staff = day["api"], day["world"], day["staff"]
+    body = {"identity_method": "ID_DOCUMENT", "document_kind": "CITIZEN_ID", "document_number": world.national_id(n),
+            "presence_override_reason": "app offline", "checked_in_at": at(8, n)}
+    visit = api.post(f"/v1/sessions/{day['session_id']}/check-ins", body, staff)
+    assert visit.status_code == 201, visit.text
+    visit_id = visit.json()["visit_id"]
+    assert api.post(f"/v1/visits/{visit_id}/screening", {"vitals": NORMAL_VITALS, "screened_at": at(8, n + 1)},
+                    staff).json()["outcome"] == "ELIGIBLE"
+    return visit_id

@@ -7,7 +7,7 @@ and dedupe are eventkit's and tested there), so each rule of the approximation i
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import UTC, date, datetime
 from types import SimpleNamespace
 
 import psycopg
@@ -18,7 +18,7 @@ from services.allocation.bootstrap import MIGRATIONS
 from services.allocation.projections import demand as demand_projection
 from services.allocation.projections import doses as doses_projection
 from services.allocation.projections import supply as supply_projection
-from services.allocation.views import ReadModels
+from services.allocation.queries import Queries
 from vaxtrail.common.v1 import types_pb2 as common
 from vaxtrail.immunization.v1 import events_pb2 as immunization
 from vaxtrail.inventory.v1 import events_pb2 as inventory
@@ -30,7 +30,7 @@ AZ = "AZ-VAXZEVRIA-10"
 
 
 class Pool:
-    """The one-connection stand-in for a pool that ReadModels needs."""
+    """The one-connection stand-in for a pool that Queries needs."""
 
     def __init__(self, conn) -> None:
         self._conn = conn
@@ -56,7 +56,7 @@ def conn(database):
 
 def apply(conn, handlers: dict, message) -> str:
     event_id = uuid.uuid4()
-    handlers[message.DESCRIPTOR.full_name](conn, SimpleNamespace(event_id=event_id), message)
+    handlers[type(message)](conn, SimpleNamespace(event_id=event_id, occurred_at=datetime.now(UTC)), message)
     return str(event_id)
 
 
@@ -71,7 +71,7 @@ def national_lot(conn, doses: int = 1_000) -> None:
 
 
 def lots(conn):
-    return ReadModels(Pool(conn)).lots_at("NAT-EPI", AZ, TODAY)
+    return Queries(Pool(conn)).lots_at("NAT-EPI", AZ, TODAY)
 
 
 def test_a_dispatch_against_an_allocation_line_leaves_the_store_and_is_recorded_for_the_line(conn):
@@ -81,7 +81,7 @@ def test_a_dispatch_against_an_allocation_line_leaves_the_store_and_is_recorded_
                                               allocation_plan_id="AP-1", allocation_line_id="L-79"))
     supply(conn, inventory.ShipmentReceived(shipment_id="SH-1", to_location_id="PS-79", lines=[
         inventory_types.ReceivedLine(lot_id="ABV5300", accepted_doses=290, rejected_doses=10)]))
-    read = ReadModels(Pool(conn))
+    read = Queries(Pool(conn))
     assert lots(conn)[0].on_hand == 700
     assert read.lots_at("PS-79", AZ, TODAY)[0].on_hand == 290
     assert read.dispatched(["AP-1"]) == {("AP-1", "L-79", "ABV5300"): 300}
@@ -94,7 +94,7 @@ def test_a_reversed_movement_is_undone_exactly(conn):
         allocation_line_id="L-79", lines=[common.StockLine(lot_id="ABV5300", doses=300, vials=30)]))
     supply(conn, inventory.StockMovementReversed(reverses_event_id=dispatch, reason="keyed twice"))
     assert lots(conn)[0].on_hand == 1_000
-    assert ReadModels(Pool(conn)).dispatched(["AP-2"]) == {}
+    assert Queries(Pool(conn)).dispatched(["AP-2"]) == {}
 
 
 def test_a_physical_count_replaces_the_balance_and_adjustments_are_signed(conn):
@@ -116,7 +116,7 @@ def test_a_nationally_suspended_lot_is_not_usable_until_released_and_extensions_
 
 def test_an_expired_lot_is_not_usable(conn):
     national_lot(conn)
-    assert ReadModels(Pool(conn)).lots_at("NAT-EPI", AZ, date(2021, 12, 1))[0].usable is False
+    assert Queries(Pool(conn)).lots_at("NAT-EPI", AZ, date(2021, 12, 1))[0].usable is False
 
 
 def test_demand_counts_approved_unmerged_people_by_province_and_group(conn):
@@ -130,7 +130,7 @@ def test_demand_counts_approved_unmerged_people_by_province_and_group(conn):
                                                                               province_code="79"))
     apply(conn, demand_projection.HANDLERS, registration.PersonsMerged(surviving_person_id=people[3],
                                                                        merged_person_id=people[2]))
-    read = ReadModels(Pool(conn))
+    read = Queries(Pool(conn))
     found = read.demand("NATIONAL", read.recipients("NATIONAL", "", TODAY), ())
     assert (found["79"].population, dict(found["79"].by_group)) == (2, {"G1": 1})
 
@@ -142,7 +142,7 @@ def test_doses_given_count_first_and_second_doses_per_province_and_void_errors(c
         apply(conn, doses_projection.HANDLERS, immunization.DoseAdministered(
             dose_id=dose, site_id="S-79-760-01", presentation_id=AZ, series="PRIMARY", dose_number=number))
     apply(conn, doses_projection.HANDLERS, immunization.DoseEnteredInError(dose_id="D-3"))
-    assert ReadModels(Pool(conn)).doses_given("79", AZ) == (2, 1)
+    assert Queries(Pool(conn)).doses_given("79", AZ) == (2, 1)
 
 
 
@@ -159,7 +159,32 @@ def test_demand_of_a_province_plan_counts_people_assigned_to_its_districts_in_th
             person_id=person, district_health_centre_id="DS-760" if index < 3 else "DS-761"))
         apply(conn, demand_projection.HANDLERS, registration.PriorityGroupAssigned(
             person_id=person, group_code="G1" if index % 2 == 0 else "G5"))
-    read = ReadModels(Pool(conn))
+    read = Queries(Pool(conn))
     found = read.demand("PROVINCE", read.recipients("PROVINCE", "79", TODAY), ("G1",))
     assert {unit: (d.population, dict(d.by_group)) for unit, d in found.items()} == {
         "760": (2, {"G1": 2}), "761": (1, {"G1": 1})}
+
+
+def test_a_province_with_two_active_stores_plans_from_and_receives_into_the_newest_one(conn):
+    # A province's store moved (or another deployment's data shares the topic): a national plan's line and a
+    # province plan's source must name the same store - the active one registered last - never one each.
+    for store in ("PS-79-OLD", "PS-79-NEW"):
+        supply(conn, inventory.LocationRegistered(location_id=store, kind="PROVINCE_STORE", parent_id="NAT-EPI",
+                                                  province_code="79", active_from="2021-01-01"))
+    supply(conn, inventory.LocationRegistered(location_id="PS-79-AAA", kind="PROVINCE_STORE", parent_id="NAT-EPI",
+                                              province_code="79", active_from="2021-01-01"))
+    read = Queries(Pool(conn))
+    assert read.store_of("PROVINCE", "79", None) == "PS-79-AAA" == read.recipients("NATIONAL", "", TODAY)["79"].location_id
+    supply(conn, inventory.LocationDeactivated(location_id="PS-79-AAA", active_until="2021-06-30"))
+    read = Queries(Pool(conn))
+    assert read.store_of("PROVINCE", "79", None) == "PS-79-NEW" == read.recipients("NATIONAL", "", TODAY)["79"].location_id
+
+
+def test_a_sites_district_store_is_its_parent_even_when_its_district_has_another_store(conn):
+    for store in ("DS-760-A", "DS-760-B"):
+        supply(conn, inventory.LocationRegistered(location_id=store, kind="DISTRICT_STORE", parent_id="PS-79",
+                                                  province_code="79", district_code="760", active_from="2021-01-01"))
+    supply(conn, inventory.LocationRegistered(location_id="S-1", kind="SITE", parent_id="DS-760-A", province_code="79",
+                                              district_code="760", injection_tables=2, active_from="2021-01-01"))
+    site, path = Queries(Pool(conn)).site("S-1")
+    assert site.district_location_id == "DS-760-A" and path[-1] == "site:S-1"

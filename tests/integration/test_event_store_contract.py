@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import uuid
 from datetime import UTC, datetime
 
@@ -12,7 +13,7 @@ from eventkit import db
 from eventkit.envelope import GENESIS_HASH, CommandContext, EventDraft
 from eventkit.errors import ConcurrencyConflict, IdempotencyKeyReused
 from eventkit.store import AggregateChanges
-from eventkit.store.base import MAX_EVENT_BYTES, EventTooLarge
+from eventkit.store.base import MAX_EVENT_BYTES, EventTooLarge, PendingAppend, WrongAggregateKind
 from eventkit.store.memory import InMemoryEventStore
 from eventkit.store.postgres import PostgresEventStore
 
@@ -32,8 +33,9 @@ def store(request):
         pool.close()
 
 
-def ctx(key: str | None = None) -> CommandContext:
-    return CommandContext(actor_id="officer-7", actor_role="national_admin", idempotency_key=key)
+def ctx(key: str | None = None, request_hash: str = "") -> CommandContext:
+    return CommandContext(actor_id="officer-7", actor_role="national_admin", idempotency_key=key,
+                          request_hash=request_hash)
 
 
 def received(doses: int) -> EventDraft:
@@ -72,9 +74,9 @@ def test_a_conflict_on_one_aggregate_writes_none_of_the_others(store):
 
 def test_same_idempotency_key_returns_the_first_result_and_appends_nothing(store):
     key = f"tablet-7:{uuid.uuid4()}"
-    first = store.append([stock("SITE:C", 0, 6)], ctx(key), producer=PRODUCER, request_hash="h1",
+    first = store.append([stock("SITE:C", 0, 6)], ctx(key, "h1"), producer=PRODUCER,
                          respond=lambda events: {"event_id": str(events[0].event_id)})
-    again = store.append([stock("SITE:C", 0, 6)], ctx(key), producer=PRODUCER, request_hash="h1",
+    again = store.append([stock("SITE:C", 0, 6)], ctx(key, "h1"), producer=PRODUCER,
                          respond=lambda events: {"event_id": "must not be used"})
     assert not first.replayed and again.replayed
     assert again.response == first.response
@@ -85,9 +87,9 @@ def test_same_idempotency_key_returns_the_first_result_and_appends_nothing(store
 
 def test_an_idempotency_key_reused_for_another_request_is_refused(store):
     key = f"tablet-8:{uuid.uuid4()}"
-    store.append([stock("SITE:D", 0, 6)], ctx(key), producer=PRODUCER, request_hash="h1")
+    store.append([stock("SITE:D", 0, 6)], ctx(key, "h1"), producer=PRODUCER)
     with pytest.raises(IdempotencyKeyReused):
-        store.append([stock("SITE:D", 1, 12)], ctx(key), producer=PRODUCER, request_hash="h2")
+        store.append([stock("SITE:D", 1, 12)], ctx(key, "h2"), producer=PRODUCER)
     assert len(store.load("SITE:D")) == 1
 
 
@@ -134,3 +136,126 @@ def test_an_event_too_large_for_kafka_is_refused_and_nothing_is_written(store):
         store.append([AggregateChanges("stock_item", "SITE:K", 0, [huge]), stock("SITE:J", 1, 2)], ctx(),
                      producer=PRODUCER)
     assert store.load("SITE:K") == [] and len(store.load("SITE:J")) == 1
+
+
+def test_a_stream_has_one_kind_on_load_and_on_append(store):
+    store.append([stock("LOT-7", 0, 10)], ctx(), producer=PRODUCER)
+    with pytest.raises(WrongAggregateKind) as info:
+        store.load("LOT-7", "shipment", field="shipment_id")
+    assert (info.value.status, info.value.rule, info.value.field) == (422, "aggregate-kind", "shipment_id")
+    assert [e.aggregate_version for e in store.load("LOT-7", "stock_item")] == [1]
+    before = store.last_position()
+    with pytest.raises(WrongAggregateKind):
+        store.append([AggregateChanges("shipment", "LOT-7", 1, [received(1)], id_field="shipment_id")], ctx(),
+                     producer=PRODUCER)
+    assert store.last_position() == before
+
+
+def test_many_streams_load_in_one_read_and_a_type_reads_in_position_order(store):
+    store.append([stock("A", 0, 1), AggregateChanges("shipment", "S", 0, [received(2)])], ctx(), producer=PRODUCER)
+    store.append([stock("B", 0, 3, 4), stock("A", 1, 5)], ctx(), producer=PRODUCER)
+    many = store.load_many(["A", "B", "nobody"], "stock_item")
+    assert {k: [e.payload for e in v] for k, v in many.items()} == {
+        "A": [b"doses=1", b"doses=5"], "B": [b"doses=3", b"doses=4"]}
+    with pytest.raises(WrongAggregateKind):
+        store.load_many(["A", "S"], "stock_item")
+    by_type = list(store.load_type("stock_item"))
+    assert [e.payload for e in by_type] == [b"doses=1", b"doses=3", b"doses=4", b"doses=5"]
+    assert [e.position for e in by_type] == sorted(e.position for e in by_type)
+
+
+def test_an_exclusive_section_admits_one_holder_at_a_time(store):
+    inside: list[str] = []
+    entered = threading.Event()
+    release = threading.Event()
+
+    def hold() -> None:
+        with store.exclusive("allocation:NAT-EPI"):
+            inside.append("first")
+            entered.set()
+            release.wait(10)
+            inside.append("first-out")
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    assert entered.wait(10)
+    def follow() -> None:
+        with store.exclusive("allocation:NAT-EPI"):
+            inside.append("second")
+
+    second = threading.Thread(target=follow)
+    with store.exclusive("allocation:OTHER"):  # another name is not blocked
+        inside.append("other")
+    second.start()
+    second.join(0.3)
+    assert inside == ["first", "other"]  # the second holder of the same name waits
+    release.set()
+    holder.join(10)
+    second.join(10)
+    assert inside == ["first", "other", "first-out", "second"]
+
+
+# -- append_many: many commands, one transaction, each on its own ------------------------------------------
+
+def pending(key: str | None, *changes: AggregateChanges, request_hash: str = "") -> PendingAppend:
+    return PendingAppend(list(changes), ctx(key, request_hash))
+
+
+def test_append_many_writes_each_command_alone_and_a_stale_one_fails_alone(store):
+    store.append([stock("NAT:LOT-X", 0, 100)], ctx(), producer=PRODUCER)
+    outcomes = store.append_many([
+        pending(None, stock("NAT:LOT-X", 1, 10)),             # X 1 -> 2
+        pending(None, stock("NAT:LOT-Y", 0, 20)),             # Y new
+        pending(None, stock("NAT:LOT-Z", 5, 40)),             # stale
+        pending(None, stock("NAT:LOT-X", 2, 50)),             # decided after the first: written
+        pending(None, stock("NAT:LOT-Y", 0, 30)),             # decided without the second: stale
+    ], producer=PRODUCER)
+    assert [type(o).__name__ for o in outcomes] == ["AppendResult", "AppendResult", "ConcurrencyConflict",
+                                                    "AppendResult", "ConcurrencyConflict"]
+    assert [e.payload for e in store.load("NAT:LOT-X")] == [b"doses=100", b"doses=10", b"doses=50"]
+    assert store.load("NAT:LOT-Z") == [] and len(store.load("NAT:LOT-Y")) == 1
+    positions = [e.position for e in store.read_after(0)]
+    assert positions == sorted(positions) and len(positions) == 4
+
+
+def test_append_many_fails_a_command_that_touched_a_stream_after_a_failed_one(store):
+    """The third command's version matches the stream, but it was decided on the failed first one's state."""
+    store.append([stock("NAT:LOT-T", 0, 100)], ctx(), producer=PRODUCER)
+    outcomes = store.append_many([
+        pending("key-failed", stock("NAT:LOT-T", 0, 1), request_hash="h"),   # stale: fails
+        pending(None, stock("NAT:LOT-U", 0, 2)),                            # untouched: written
+        pending(None, stock("NAT:LOT-T", 1, 3)),                            # after the failed one: fails too
+    ], producer=PRODUCER)
+    assert [type(o).__name__ for o in outcomes] == ["ConcurrencyConflict", "AppendResult", "ConcurrencyConflict"]
+    assert len(store.load("NAT:LOT-T")) == 1
+    assert store.replay("key-failed", "h") is None  # the failed command's key is free for its retry
+
+
+def test_append_many_answers_a_used_key_as_a_replay_and_refuses_a_reused_one(store):
+    first = store.append([stock("NAT:LOT-K", 0, 100)], ctx("dev-1|1", "h1"), producer=PRODUCER)
+    outcomes = store.append_many([
+        pending("dev-1|1", stock("NAT:LOT-K", 0, 100), request_hash="h1"),  # the same upload again
+        pending("dev-1|2", stock("NAT:LOT-L", 0, 5), request_hash="h2"),
+        pending("dev-1|1", stock("NAT:LOT-M", 0, 7), request_hash="other"),  # the key of another request
+    ], producer=PRODUCER)
+    assert outcomes[0].replayed and outcomes[0].events == first.events
+    assert not outcomes[1].replayed and [e.aggregate_id for e in outcomes[1].events] == ["NAT:LOT-L"]
+    assert isinstance(outcomes[2], IdempotencyKeyReused)
+    assert store.load("NAT:LOT-M") == [] and len(store.load("NAT:LOT-K")) == 1
+
+
+def test_append_many_of_commands_decided_apart_fails_only_the_stale_one(store):
+    """Concurrent requests committed together (group commit) were each decided on their own: a failed
+    command taints nothing."""
+    store.append([stock("NAT:LOT-G", 0, 100)], ctx(), producer=PRODUCER)
+    outcomes = store.append_many([pending(None, stock("NAT:LOT-G", 0, 1)), pending(None, stock("NAT:LOT-G", 1, 2))],
+                                 producer=PRODUCER, chained=False)
+    assert [type(o).__name__ for o in outcomes] == ["ConcurrencyConflict", "AppendResult"]
+    assert [e.payload for e in store.load("NAT:LOT-G")] == [b"doses=100", b"doses=2"]
+
+
+def test_replay_many_answers_each_key_in_one_read(store):
+    first = store.append([stock("NAT:LOT-R", 0, 100)], ctx("dev-9|1", "h1"), producer=PRODUCER)
+    answers = store.replay_many([("dev-9|1", "h1"), ("dev-9|2", "h2"), ("dev-9|1", "other")])
+    assert answers[0].replayed and answers[0].events == first.events and answers[0].response == first.response
+    assert answers[1] is None and isinstance(answers[2], IdempotencyKeyReused)

@@ -7,33 +7,16 @@ deadlines) and AEFI rates read models.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
-
 import pytest
 
 from services.immunization.bootstrap import MIGRATIONS
 from tests.integration.service_procs import private_workdir
 
-from .immunization_world import (
-    Client,
-    Publisher,
-    World,
-    catalogue,
-    locations,
-    people,
-    problem,
-    session_plan,
-    start_immunization,
-)
+from .immunization_world import NORMAL_VITALS, at, checked_in_and_screened, problem, start_immunization
+from .immunization_world import hospital_day as open_hospital_day
 from .kafka_helpers import wait_for
 
-ICT = timezone(timedelta(hours=7))
-DAY = datetime(2021, 8, 21, tzinfo=ICT)
-NORMAL = {"temperature_celsius": "36.6", "pulse_per_minute": 72, "systolic_mmhg": 118, "diastolic_mmhg": 76}
-
-
-def at(hour: int, minute: int = 0) -> str:
-    return (DAY + timedelta(hours=hour, minutes=minute)).isoformat()
+NORMAL = NORMAL_VITALS
 
 
 @pytest.fixture(scope="module")
@@ -44,40 +27,7 @@ def immunization(infra):
 @pytest.fixture(scope="module")
 def hospital_day(immunization, infra):
     """A session at a hospital-capable site on 21 Aug 2021: people 1-5 adults, person 6 born in 2005."""
-    api, world, publisher = Client(immunization), World(), Publisher(infra.kafka_bootstrap)
-    site, session_id = world.site("HOSPITAL"), f"SES-H-{world.tag}"
-    publisher.publish("inventory", locations(world) + catalogue(world, {"ABV5300": "AZ", "FF2153": "PFIZER",
-                                                                           "SP0412": "SINOPHARM"}))
-    publisher.publish("registration", people(world, 5) + people(world, 1, born="2005-06-01", start=6)
-                      + people(world, 3, start=7) + people(world, 1, start=20))
-    publisher.publish("allocation", session_plan(world, session_id, site, DAY + timedelta(hours=7),
-                                                 DAY + timedelta(hours=17)))
-    publisher.close()
-    api.wait_rows("SELECT count(*) FROM ref_person WHERE person_id LIKE %s AND district_health_centre_id <> ''",
-                  f"P-{world.tag}-%", expected=10, what="people")
-    api.wait_rows("SELECT count(*) FROM ref_site_stock WHERE lot_id = %s", world.lot("SP0412"), expected=2,
-                  what="stock")
-    api.wait_rows("SELECT count(*) FROM ref_session_plan WHERE session_id = %s", session_id, expected=1, what="plan")
-    staff = api.headers("site_manager", f"site:{site}", sub=f"manager-{world.tag}")
-    assert api.post(f"/v1/sessions/{session_id}/open", {"opened_at": at(7)}, staff).status_code == 201
-    vial = api.post(f"/v1/sessions/{session_id}/vials", {"lot_id": world.lot("ABV5300"), "opened_at": at(8)}, staff)
-    assert vial.status_code == 201, vial.text
-    pfizer = api.post(f"/v1/sessions/{session_id}/vials", {"lot_id": world.lot("FF2153"), "opened_at": at(8)}, staff)
-    assert pfizer.status_code == 201, pfizer.text
-    return {"api": api, "world": world, "site": site, "session_id": session_id, "staff": staff,
-            "vial": vial.json()["vial_opening_id"], "pfizer_vial": pfizer.json()["vial_opening_id"]}
-
-
-def checked_in_and_screened(day: dict, n: int) -> str:
-    api, world, staff = day["api"], day["world"], day["staff"]
-    body = {"identity_method": "ID_DOCUMENT", "document_kind": "CITIZEN_ID", "document_number": world.national_id(n),
-            "presence_override_reason": "app offline", "checked_in_at": at(8, n)}
-    visit = api.post(f"/v1/sessions/{day['session_id']}/check-ins", body, staff)
-    assert visit.status_code == 201, visit.text
-    visit_id = visit.json()["visit_id"]
-    assert api.post(f"/v1/visits/{visit_id}/screening", {"vitals": NORMAL, "screened_at": at(8, n + 1)},
-                    staff).json()["outcome"] == "ELIGIBLE"
-    return visit_id
+    return open_hospital_day(immunization, infra.kafka_bootstrap)
 
 
 def test_a_postponement_at_one_visit_refuses_a_dose_at_the_next_visit_from_the_persons_record(hospital_day):
@@ -210,7 +160,7 @@ def test_corrections_reference_the_original_and_are_never_edits(hospital_day):
     assert api.count_events(person) == after
     assert api.client_put(base, {"lot_id": "LOT-OTHER"}, staff) in {404, 405}  # no route edits a dose
 
-    officer = api.headers("district_officer", "district:760")
+    officer = api.headers("district_officer", "district:760", purpose="CARE")  # a staff read declares why
     doses = wait_for(lambda: [d for d in api.get(f"/v1/persons/{person}/doses", officer).json()["items"]
                               if d["entered_in_error"]], what="the voided dose in the read model")
     assert doses[0]["corrections"] == 1
@@ -365,7 +315,11 @@ def test_far_off_times_and_dates_are_422s_not_500s_and_append_nothing(hospital_d
         422, "checked_in_at")
     ancient = {"product": "210", "administered_date": "0001-01-01", "country": "FR", "source": "PAPER_CARD",
                "series": "PRIMARY", "dose_number": 1}
+    # Year 1 is refused by the request model (a Day is 1900-2099); a date before any COVID-19 vaccine by INV-8.
     assert problem(api.post(f"/v1/persons/{world.person(8)}/historical-doses", ancient, officer)) == (
+        422, "date-range", "administered_date")
+    assert problem(api.post(f"/v1/persons/{world.person(8)}/historical-doses",
+                            {**ancient, "administered_date": "2019-12-31"}, officer)) == (
         422, "INV-8", "administered_date")
     assert api.count_events() == before
 

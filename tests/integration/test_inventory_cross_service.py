@@ -3,8 +3,10 @@
 Immunization's ``VialOpened`` / ``DoseAdministered`` decrement a site's stock; consumption the site's
 books cannot cover is raised as ``ConsumptionDiscrepancyDetected`` with a metric, never applied silently.
 Allocation's released lines let a national dispatch reference its line: to the line's recipient, within the
-released doses. The other services' events are produced to their topics here, built from the .proto
-contract (``eventkit.kafka_record.to_record``).
+released doses; allocation's session dispensations are what a district's dispatch to a site cites: from the
+dispensing store to the session's site, the dispensed lots, within the dispensed doses, and a shipment to a
+site citing nothing is refused. The other services' events are produced to their topics here, built from the
+.proto contract (``eventkit.kafka_record.to_record``).
 """
 
 from __future__ import annotations
@@ -12,15 +14,9 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-import pytest
+import psycopg
 from google.protobuf.timestamp_pb2 import Timestamp
 
-from eventkit.envelope import CommandContext, EventDraft
-from eventkit.kafka import make_producer
-from eventkit.kafka_record import to_record
-from eventkit.store.base import AggregateChanges
-from eventkit.testing import InMemoryEventStore
-from tests.integration.service_procs import private_workdir
 from vaxtrail.allocation.v1 import events_pb2 as allocation
 from vaxtrail.immunization.v1 import events_pb2 as immunization
 from vaxtrail_cli.main import main as cli_main
@@ -29,48 +25,23 @@ from .inventory_stack import (
     assert_problem,
     bearer,
     day,
+    dispatched_once_dispensed,
+    dispense,
     event_count,
     events_of,
     eventually,
     get,
     post,
+    publish,
+    receipt,
     register_lot,
-    seed,
-    start_inventory,
-    stop_inventory,
+    seeded_inventory,
 )
 
 SITE = "S-79-760-01"
 
 
-@pytest.fixture(scope="module")
-def inventory(infra):
-    service = start_inventory(infra, private_workdir("inventory-cross"))
-    seed(service)
-    yield service
-    stop_inventory(service, infra)
-
-
-@pytest.fixture(scope="module")
-def admin(inventory):
-    return bearer(inventory, "national_admin", "national")
-
-
-def publish(infra, service: str, aggregate_id: str, *messages) -> None:
-    """Produce another service's events to its topic, with a real envelope (as its relay would)."""
-    store = InMemoryEventStore()
-    drafts = [EventDraft(m.DESCRIPTOR.full_name, m.SerializeToString(), datetime.fromisoformat(day(5)))
-              for m in messages]
-    result = store.append([AggregateChanges(service, aggregate_id, 0, drafts)],
-                          CommandContext(actor_id="test", actor_role="system"), producer=f"{service}-test")
-    producer = make_producer(infra.kafka_bootstrap, client_id="inventory-tests")
-    try:
-        for event in result.events:
-            record = to_record(event)
-            producer.send(f"vaxtrail.{service}.v1", key=record.key, value=record.value, headers=record.headers)
-        producer.flush(timeout=30)
-    finally:
-        producer.close(timeout=5)
+inventory, admin = seeded_inventory("inventory-cross")
 
 
 def timestamp(offset: int, hour: int) -> Timestamp:
@@ -84,14 +55,12 @@ def stock_at_site(inventory, admin, lot: str) -> int:
     return sum(r["doses"] for r in rows)
 
 
-def deliver_to_site(inventory, admin, lot: str, doses: int) -> None:
-    """National receipt, then down the tree to the site (all by the national admin, whose scope covers all)."""
+def to_district(inventory, admin, lot: str, doses: int) -> None:
+    """National receipt, then down the tree to the district store (by the national admin, whose scope covers
+    all)."""
     run = uuid.uuid4().hex[:6]
-    assert post(inventory, "/v1/receipts", {
-        "location_id": "NAT-EPI", "lot_id": lot, "presentation_id": "AZ-VAXZEVRIA-10", "doses": doses,
-        "vials": doses // 10, "source": "covax", "shipment_reference": "COVAX-X", "received_at": day(0)},
-        admin).status_code == 201
-    for number, (sender, receiver) in enumerate((("NAT-EPI", "CDC-79"), ("CDC-79", "DHC-760"), ("DHC-760", SITE))):
+    assert post(inventory, "/v1/receipts", receipt(lot, doses), admin).status_code == 201
+    for number, (sender, receiver) in enumerate((("NAT-EPI", "CDC-79"), ("CDC-79", "DHC-760"))):
         shipment = f"SHP-{run}-{number}"
         assert post(inventory, "/v1/shipments", {
             "shipment_id": shipment, "from_location_id": sender, "to_location_id": receiver,
@@ -101,10 +70,23 @@ def deliver_to_site(inventory, admin, lot: str, doses: int) -> None:
             admin).status_code == 201
 
 
+def deliver_to_site(inventory, admin, infra, lot: str, doses: int) -> None:
+    """Down the tree to the district store, then to the site citing a session the district dispensed it to."""
+    to_district(inventory, admin, lot, doses)
+    session = dispense(infra, f"SES-{uuid.uuid4().hex[:6]}", SITE, {lot: doses})
+    shipment = f"SHP-{session}"
+    response = dispatched_once_dispensed(inventory, {
+        "shipment_id": shipment, "from_location_id": "DHC-760", "to_location_id": SITE,
+        "lines": [{"lot_id": lot, "doses": doses}], "dispatched_at": day(3), "session_id": session}, admin)
+    assert response.status_code == 201, response.text
+    assert post(inventory, f"/v1/shipments/{shipment}/delivery", {
+        "received_at": day(3, 15), "lines": [{"lot_id": lot, "accepted_doses": doses}]}, admin).status_code == 201
+
+
 def test_immunization_consumption_decrements_site_stock_and_flags_what_the_site_does_not_hold(inventory, admin,
                                                                                                 infra, monkeypatch):
     lot = register_lot(inventory)
-    deliver_to_site(inventory, admin, lot, 100)
+    deliver_to_site(inventory, admin, infra, lot, 100)
     eventually(lambda: stock_at_site(inventory, admin, lot) == 100, what="100 doses at the site")
 
     vial = f"VIAL-{uuid.uuid4().hex[:8]}"
@@ -149,10 +131,7 @@ def test_immunization_consumption_decrements_site_stock_and_flags_what_the_site_
 
 def test_a_dispatch_for_an_allocation_line_goes_to_its_province_within_the_released_doses(inventory, admin, infra):
     lot = register_lot(inventory)
-    assert post(inventory, "/v1/receipts", {
-        "location_id": "NAT-EPI", "lot_id": lot, "presentation_id": "AZ-VAXZEVRIA-10", "doses": 5_000,
-        "vials": 500, "source": "covax", "shipment_reference": "COVAX-ALLOC", "received_at": day(0)},
-        admin).status_code == 201
+    assert post(inventory, "/v1/receipts", receipt(lot, 5_000), admin).status_code == 201
     plan = f"PLAN-{uuid.uuid4().hex[:6]}"
     publish(infra, "allocation", plan,
             allocation.BatchAllocated(plan_id=plan, line_id="L-79", recipient_unit_id="79",
@@ -178,3 +157,121 @@ def test_a_dispatch_for_an_allocation_line_goes_to_its_province_within_the_relea
                what="the first shipment in the read model")
     assert_problem(post(inventory, "/v1/shipments", shipment(3, "CDC-79", 600), admin), "INV-15", "lines")
     assert event_count(inventory) == before
+
+
+def test_a_dispatch_to_a_site_carries_a_dispensation_within_its_lots_and_doses_or_is_refused(inventory, admin,
+                                                                                            infra):
+    """Stock reaches a site only against a session's dispensation (INV-17), within its doses (INV-15): each bad
+    dispatch is a 422 naming the rule and the field, and appends nothing."""
+    lot, other = register_lot(inventory), register_lot(inventory)
+    to_district(inventory, admin, lot, 200)
+    to_district(inventory, admin, other, 100)
+    district = bearer(inventory, "district_officer", "district:760")
+    run = uuid.uuid4().hex[:6]
+
+    def to_site(number: int, doses: int, **fields) -> dict:
+        return {"shipment_id": f"SHP-{run}-{number}", "from_location_id": "DHC-760", "to_location_id": SITE,
+                "lines": [{"lot_id": lot, "doses": doses}], "dispatched_at": day(4)} | fields
+
+    before = event_count(inventory)
+    assert_problem(post(inventory, "/v1/shipments", to_site(1, 50), district), "INV-17", "session_id")
+    assert_problem(post(inventory, "/v1/shipments", to_site(2, 50, session_id=f"SES-NONE-{run}"), district),
+                   "INV-17", "session_id")
+    assert event_count(inventory) == before
+
+    session = dispense(infra, f"SES-{run}", SITE, {lot: 60})
+    first = dispatched_once_dispensed(inventory, to_site(3, 40, session_id=session), district)
+    assert first.status_code == 201, first.text
+    eventually(lambda: [s for s in get(inventory, "/v1/shipments", admin, location_id=SITE)["items"]
+                        if s["shipment_id"] == f"SHP-{run}-3" and s["session_id"] == session],
+               what="the first shipment, citing the session, in the read model")
+    before = event_count(inventory)
+    assert_problem(post(inventory, "/v1/shipments", to_site(4, 30, session_id=session), district), "INV-15",
+                   "lines[0].doses")                                                  # 60 dispensed, 40 shipped
+    wrong_lot = to_site(5, 10, session_id=session) | {"lines": [{"lot_id": other, "doses": 10}]}
+    assert_problem(post(inventory, "/v1/shipments", wrong_lot, district), "INV-17", "lines[0].lot_id")
+    assert event_count(inventory) == before
+    assert post(inventory, "/v1/shipments", to_site(7, 20, session_id=session), district).status_code == 201
+
+
+def national(inventory, admin, lot: str) -> dict:
+    [row] = [r for r in get(inventory, "/v1/lots", admin)["items"] if r["lot_id"] == lot]
+    return row
+
+
+def test_an_a2_classification_suspends_the_lot_nationally_for_review_until_a_release(inventory, admin, infra,
+                                                                                       monkeypatch):
+    lot = register_lot(inventory)
+    assert post(inventory, "/v1/receipts", receipt(lot, 1_000), admin).status_code == 201
+    aefi = f"AEFI-{uuid.uuid4().hex[:8]}"
+    publish(infra, "immunization", aefi,
+            immunization.AefiClassified(aefi_id=aefi, level="NATIONAL", causality="A1", lot_ids=[lot],
+                                        classified_at=timestamp(5, 8), classified_by="council"),
+            immunization.AefiClassified(aefi_id=aefi, level="NATIONAL", causality="A2", lot_ids=[lot, lot],
+                                        lot_review_requested=True, classified_at=timestamp(5, 9),
+                                        classified_by="council"))
+    reviewed = eventually(lambda: (row := national(inventory, admin, lot))["national_status"] == "SUSPENDED" and row,
+                          what="the lot suspended nationally for review")
+    assert reviewed["national_decision"]["decision_reference"] == f"AEFI:{aefi}"
+    assert aefi in reviewed["national_decision"]["reason"]
+    eventually(lambda: [r["status"] for r in get(inventory, "/v1/stock", admin, location_id="NAT-EPI",
+                                                  lot_id=lot)["items"]] == ["SUSPENDED"],
+               what="the national store's stock of the lot blocked")
+    assert events_of(inventory, f"lot:{lot}") == 2   # registered, suspended once (the A1 asked for nothing)
+
+    # Replaying the immunization topic queues the review again; its key answers it, nothing more is appended.
+    monkeypatch.setenv("DATABASE_URL", infra.server_url)
+    monkeypatch.setenv("INVENTORY_DATABASE_URL", inventory.database_url)
+    monkeypatch.setenv("KAFKA_BOOTSTRAP", infra.kafka_bootstrap)
+    assert cli_main(["rebuild", "inventory", "lot_reviews"]) == 0
+    eventually(lambda: not pending_reviews(inventory), what="the replayed review answered from its key")
+    assert events_of(inventory, f"lot:{lot}") == 2
+
+    released = post(inventory, f"/v1/lots/{lot}/release", {"reason": "lot cleared after the AEFI review",
+                                                            "authority": "MOH", "decision_reference": "MOH-R-1"},
+                    admin)
+    assert released.status_code == 201, released.text
+    eventually(lambda: national(inventory, admin, lot)["national_status"] == "RELEASED", what="the review ended")
+    assert events_of(inventory, f"lot:{lot}") == 3
+
+
+def pending_reviews(inventory) -> list:
+    with psycopg.connect(inventory.database_url) as conn:
+        return conn.execute("SELECT * FROM lot_review_pending").fetchall()
+
+
+def test_wastage_over_a_date_range_counts_only_the_open_vial_wastage_of_those_days(inventory, admin, infra,
+                                                                                    monkeypatch):
+    """Issue 17: site usage is dated (campaign day), so a range counts its own days' opened, administered and
+    residual doses - not the site's totals; a rebuild of projection site_usage gives the same figures."""
+    site, lot = "S-48-490-02", f"LOT-{uuid.uuid4().hex[:6].upper()}"   # a seeded site no other test here uses
+    monday, friday = f"VIAL-{uuid.uuid4().hex[:8]}", f"VIAL-{uuid.uuid4().hex[:8]}"
+    doses = [immunization.DoseAdministered(dose_id=f"DOSE-{monday}-{n}", person_id=f"P-{n}", site_id=site, lot_id=lot,
+                                           vial_opening_id=monday, administered_at=timestamp(2, 3)) for n in range(7)]
+    publish(infra, "immunization", monday,
+            immunization.VialOpened(vial_opening_id=monday, site_id=site, lot_id=lot, doses_in_vial=10,
+                                    opened_at=timestamp(2, 2)), *doses,
+            immunization.VialDiscarded(vial_opening_id=monday, site_id=site, lot_id=lot, doses_drawn=7,
+                                       residual_doses=3, discarded_at=timestamp(2, 8)))
+    publish(infra, "immunization", friday,
+            immunization.VialOpened(vial_opening_id=friday, site_id=site, lot_id=lot, doses_in_vial=10,
+                                    opened_at=timestamp(6, 2)),
+            immunization.VialDiscarded(vial_opening_id=friday, site_id=site, lot_id=lot, doses_drawn=0,
+                                       residual_doses=10, discarded_at=timestamp(6, 8)))
+
+    def figures(since: str, until: str) -> tuple:
+        w = get(inventory, "/v1/wastage", admin, location_id=site, since=since, until=until)
+        return w["doses_opened"], w["doses_administered"], w["open_vial_wastage_doses"], w["usage_rate"]
+
+    def both() -> tuple:
+        return figures(day(2, 0), day(2, 12)), figures(day(6, 0), day(6, 12))
+
+    expected = ((10, 7, 3, 70.0), (10, 0, 10, 0.0))
+    eventually(lambda: both() == expected, what="the usage of each day in its own range")
+    assert figures(day(0, 0), day(9, 0)) == (20, 7, 13, 35.0)
+
+    monkeypatch.setenv("DATABASE_URL", infra.server_url)
+    monkeypatch.setenv("INVENTORY_DATABASE_URL", inventory.database_url)
+    monkeypatch.setenv("KAFKA_BOOTSTRAP", infra.kafka_bootstrap)
+    assert cli_main(["rebuild", "inventory", "site_usage"]) == 0
+    eventually(lambda: both() == expected, what="the rebuilt site usage, day by day")

@@ -7,10 +7,6 @@ from __future__ import annotations
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
-import pytest
-
-from tests.integration.service_procs import private_workdir
-
 from .inventory_stack import (
     assert_problem,
     bearer,
@@ -20,31 +16,12 @@ from .inventory_stack import (
     eventually,
     get,
     post,
+    receipt,
     register_lot,
-    seed,
-    start_inventory,
-    stop_inventory,
+    seeded_inventory,
 )
 
-
-@pytest.fixture(scope="module")
-def inventory(infra):
-    service = start_inventory(infra, private_workdir("inventory-inv"))
-    seed(service)
-    yield service
-    stop_inventory(service, infra)
-
-
-@pytest.fixture(scope="module")
-def admin(inventory):
-    return bearer(inventory, "national_admin", "national")
-
-
-def receipt(lot: str, doses: int, *, vials: int | None = None, offset: int = 0,
-            presentation: str = "AZ-VAXZEVRIA-10", per_vial: int = 10) -> dict:
-    return {"location_id": "NAT-EPI", "lot_id": lot, "presentation_id": presentation, "doses": doses,
-            "vials": doses // per_vial if vials is None else vials, "source": "covax",
-            "shipment_reference": "COVAX-INV", "received_at": day(offset)}
+inventory, admin = seeded_inventory("inventory-inv")
 
 
 def dispatch(shipment: str, lot: str, doses: int, offset: int, *, sender: str = "NAT-EPI",

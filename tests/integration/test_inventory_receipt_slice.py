@@ -131,7 +131,8 @@ def test_writes_need_a_token_with_the_right_role_and_scope(inventory):
     assert forbidden.status_code == 403 and forbidden.json()["field"] == "location_id"
 
 
-def test_vaxtrail_rebuild_empties_stock_on_hand_and_the_running_worker_replays_it(inventory, infra, monkeypatch):
+def test_vaxtrail_rebuild_empties_stock_on_hand_and_the_running_worker_replays_it(inventory, infra, monkeypatch,
+                                                                                  capsys):
     admin = bearer(inventory, "national_admin", "national")
     lot = new_lot(inventory)
     assert requests.post(inventory.url("/v1/receipts"), json=receipt(lot, 700, 70), headers=admin,
@@ -143,6 +144,11 @@ def test_vaxtrail_rebuild_empties_stock_on_hand_and_the_running_worker_replays_i
     monkeypatch.setenv("DATABASE_URL", infra.server_url)
     monkeypatch.setenv("INVENTORY_DATABASE_URL", inventory.database_url)
     monkeypatch.setenv("KAFKA_BOOTSTRAP", infra.kafka_bootstrap)
-    assert cli_main(["rebuild", "inventory", "stock_on_hand"]) == 0
+    assert cli_main(["rebuild", "inventory", "stock_on_hand"]) == 0  # follows the worker's replay to the end
+    assert "events/s" in capsys.readouterr().out
+    assert [r for r in stock(inventory, lot, admin) if r["doses"] == 700], "replayed by the time it returns"
 
-    wait_for(lambda: [r for r in stock(inventory, lot, admin) if r["doses"] == 700], what="the replayed read model")
+    with psycopg.connect(inventory.database_url) as conn:
+        conn.execute("UPDATE stock_on_hand SET doses = 2 WHERE lot_id = %s", (lot,))
+    assert cli_main(["rebuild", "inventory", "stock_on_hand", "--replay"]) == 0  # replays here, beside the worker
+    assert [r for r in stock(inventory, lot, admin) if r["doses"] == 700]

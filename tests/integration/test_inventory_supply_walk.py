@@ -13,7 +13,8 @@ Hand-computed figures (doses of one AstraZeneca 10-dose lot):
     d2 delivery: 3,900 accepted, 100 rej.    6,000   3,900        0            0           0
     d3 dispatch CDC -> DHC 2,000             6,000   1,900        0            0       2,000
     d4 delivery: 2,000 accepted              6,000   1,900    2,000            0           0
-    d5 dispatch DHC -> site 500, delivered   6,000   1,900    1,500          500           0
+    d5 dispatch DHC -> site 500 (of the 600
+       dispensed to a session), delivered    6,000   1,900    1,500          500           0
     d6 site wastage (breakage) -20           6,000   1,900    1,500          480           0
     d7 district count 1,490 (breakage -10)   6,000   1,900    1,490          480           0
     d8 national suspension: every location SUSPENDED, usable 0; an issue on d9 is refused (INV-11)
@@ -26,32 +27,25 @@ import uuid
 import pytest
 import requests
 
-from tests.integration.service_procs import private_workdir
-
 from .inventory_stack import (
     assert_problem,
     bearer,
     day,
+    dispatched_once_dispensed,
+    dispense,
     event_count,
     eventually,
     get,
     post,
     register_lot,
-    seed,
-    start_inventory,
-    stop_inventory,
+    seeded_inventory,
 )
 from .kafka_helpers import read_topic
 
 SITE = "S-79-760-01"
 
 
-@pytest.fixture(scope="module")
-def inventory(infra):
-    service = start_inventory(infra, private_workdir("inventory-walk"))
-    seed(service)
-    yield service
-    stop_inventory(service, infra)
+inventory, admin = seeded_inventory("inventory-walk")
 
 
 @pytest.fixture(scope="module")
@@ -81,10 +75,13 @@ class Walk:
         """Wait until the read model shows exactly these balances (it is eventually consistent)."""
         eventually(lambda: {loc: self.balance(loc) for loc in figures} == figures, what=what)
 
-    def dispatch(self, number: int, sender: str, receiver: str, doses: int, offset: int, actor: str):
-        return post(self.service, "/v1/shipments", {
-            "shipment_id": f"SHP-{self.run}-{number}", "from_location_id": sender, "to_location_id": receiver,
-            "lines": [{"lot_id": self.lot, "doses": doses}], "dispatched_at": day(offset)}, self.actors[actor])
+    def dispatch(self, number: int, sender: str, receiver: str, doses: int, offset: int, actor: str,
+                 session: str = ""):
+        body = {"shipment_id": f"SHP-{self.run}-{number}", "from_location_id": sender, "to_location_id": receiver,
+                "lines": [{"lot_id": self.lot, "doses": doses}], "dispatched_at": day(offset), "session_id": session}
+        if session:
+            return dispatched_once_dispensed(self.service, body, self.actors[actor])
+        return post(self.service, "/v1/shipments", body, self.actors[actor])
 
     def deliver(self, number: int, accepted: int, rejected: int, offset: int, actor: str, hour: int = 15):
         line = {"lot_id": self.lot, "accepted_doses": accepted, "rejected_doses": rejected, "vvm_stage": 1}
@@ -109,9 +106,10 @@ def test_a_lot_walks_from_national_receipt_to_a_site_and_balances_match_at_every
     # d1: 4,000 leave for the provincial CDC; they are in transit, at neither end.
     assert walk.dispatch(1, "NAT-EPI", "CDC-79", 4_000, 1, "national").status_code == 201
     walk.expect({"NAT-EPI": 6_000, "CDC-79": 0}, "the issue at the national store")
-    in_transit = eventually(lambda: get(inventory, "/v1/shipments", actors["province"], location_id="CDC-79",
-                                        status="DISPATCHED")["items"], what="the shipment in transit")
-    mine = [s for s in in_transit if s["shipment_id"] == f"SHP-{walk.run}-1"]
+    # Other modules' services publish shipments to CDC-79 on the same topic: wait for this walk's own.
+    mine = eventually(lambda: [s for s in get(inventory, "/v1/shipments", actors["province"], location_id="CDC-79",
+                                              status="DISPATCHED")["items"] if s["shipment_id"] == f"SHP-{walk.run}-1"],
+                      what="the shipment in transit")
     assert mine and mine[0]["lines"][0]["doses"] == 4_000
 
     # d2: the province accepts 3,900 and rejects 100 as damaged (accepted + rejected = shipped, INV-9).
@@ -130,8 +128,9 @@ def test_a_lot_walks_from_national_receipt_to_a_site_and_balances_match_at_every
     assert walk.deliver(2, 2_000, 0, 4, "district").status_code == 201
     walk.expect({"CDC-79": 1_900, "DHC-760": 2_000}, "the district delivery")
 
-    # d5: district -> site, delivered the same afternoon.
-    assert walk.dispatch(3, "DHC-760", SITE, 500, 5, "district").status_code == 201
+    # d5: district -> site, carrying the district's dispensation to a session there; delivered the same afternoon.
+    session = dispense(infra, f"SES-{walk.run}", SITE, {lot: 600})
+    assert walk.dispatch(3, "DHC-760", SITE, 500, 5, "district", session).status_code == 201
     assert walk.deliver(3, 500, 0, 5, "site", hour=16).status_code == 201
     walk.expect({"DHC-760": 1_500, SITE: 500}, "the site delivery")
 
@@ -175,7 +174,7 @@ def test_a_lot_walks_from_national_receipt_to_a_site_and_balances_match_at_every
 
     # d9: the district may not issue from the suspended lot; nothing is appended.
     events_before = event_count(inventory)
-    refused = walk.dispatch(4, "DHC-760", SITE, 100, 9, "district")
+    refused = walk.dispatch(4, "DHC-760", SITE, 100, 9, "district", session)
     assert_problem(refused, "INV-11", "lines[0].lot_id")
     assert event_count(inventory) == events_before
     walk.expect({"NAT-EPI": 6_000, "CDC-79": 1_900, "DHC-760": 1_490, SITE: 480}, "unchanged balances")

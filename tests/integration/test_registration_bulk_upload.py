@@ -11,13 +11,14 @@ from datetime import UTC, datetime
 import pytest
 
 from eventkit import db
-from eventkit.aggregates import Repository
+from eventkit.aggregates import EventSourcing
 from eventkit.envelope import CommandContext, uuid7
 from eventkit.store.postgres import PostgresEventStore
+from services.registration import bootstrap
 from services.registration.bootstrap import MIGRATIONS, load_references
 from services.registration.bulk import COLUMNS, BulkUpload, parse_row
 from services.registration.codec import build_codec
-from services.registration.handlers import Lookups, RegistrationHandlers
+from services.registration.handlers import Deps
 from tests.integration.service_procs import private_workdir
 
 from .registration_csv import BAD_ROWS, bad_row, to_csv, valid_row
@@ -92,25 +93,25 @@ def test_a_chunk_that_loses_a_race_for_a_national_id_is_registered_row_by_row(da
     db.migrate(database, MIGRATIONS)
     pool = db.make_pool(database, max_size=2)
     try:
-        codec = build_codec()
-        repository = Repository(PostgresEventStore(pool, service="registration"), codec, producer="registration/test")
-        handlers = RegistrationHandlers(repository, codec, "registration/test", load_references(), b"k" * 32,
-                                        Lookups(lambda _: None, lambda _: None), clock=lambda: datetime.now(UTC))
+        store = PostgresEventStore(pool, service="registration")
+        bus = bootstrap.bus(EventSourcing(store, build_codec(), producer="registration/test"),
+                            Deps(load_references(), b"k" * 32, district_centre=lambda _: None,
+                                 planned_session=lambda _: None, clock=lambda: datetime.now(UTC)))
         rows = [valid_row(i, "79", "760") for i in range(6)]
         rival = parse_row(list(COLUMNS), [rows[2].get(c, "") for c in COLUMNS], upload_id="", organisation_id="ORG-RIVAL",
                           line=0, person_id=str(uuid7()))
         context = CommandContext("officer-79", "province_officer")
-        real_append, raced = handlers.append, []
+        real_append, raced = store.append, []
 
-        def append_after_a_rival(changes, context, request_hash, respond=None):
+        def append_after_a_rival(changes, context, **kwargs):
             if not raced:
                 raced.append(True)
-                handlers.register_person(rival, context, "")
-            return real_append(changes, context, request_hash, respond)
-        handlers.append = append_after_a_rival
+                bus.handle(rival, context)
+            return real_append(changes, context, **kwargs)
+        store.append = append_after_a_rival
 
         report = io.StringIO()
-        summary = BulkUpload(handlers, pool).process("ORG-SCHOOLS", io.BytesIO(to_csv(rows)), context, report)
+        summary = BulkUpload(bus).process("ORG-SCHOOLS", io.BytesIO(to_csv(rows)), context, report)
         assert (summary.registered, summary.already_registered) == (5, 1)
         [problem] = [json.loads(line) for line in report.getvalue().splitlines()]
         assert (problem["line"], problem["status"], problem["person_id"]) == (4, "already_registered",

@@ -8,18 +8,22 @@ from __future__ import annotations
 
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date
+from datetime import UTC, date, datetime
 
 import jwt
 import psycopg
 import pytest
 import requests
+from google.protobuf.timestamp_pb2 import Timestamp
 
 from eventkit.codec import decode_message
 from eventkit.kafka_record import from_record
 from services.registration.handlers import guard_id
 from services.registration.settings import identity_key
 from tests.integration.service_procs import private_workdir
+from vaxtrail.certificate.v1 import events_pb2 as certificate_pb2
+from vaxtrail.common.v1 import types_pb2 as common_pb2
+from vaxtrail.immunization.v1 import events_pb2 as immunization_pb2
 from vaxtrail_cli.main import main as cli_main
 
 from .kafka_helpers import read_topic, wait_for
@@ -76,16 +80,33 @@ def assert_problem(response, status: int, rule: str, field: str) -> dict:
 
 # -- identity (INV-31, INV-34) ----------------------------------------------------------------------------
 
-def test_the_same_national_id_twice_is_a_409_pointing_at_the_existing_person_and_appends_nothing(registration):
+def staff(service):
+    return bearer(service, "vaccinator", "site:S-79-760-01", sub="vaccinator-760-01")
+
+
+def test_the_same_national_id_twice_is_a_409_that_names_the_existing_person_to_staff_and_appends_nothing(
+        registration):
     body = person_body()
     first = post(registration, "/v1/persons", body, citizen(registration))
     assert first.status_code == 201, first.text
     before = events_count(registration)
 
-    again = post(registration, "/v1/persons", body | {"full_name": "Nguyễn Lan"}, citizen(registration))
+    again = post(registration, "/v1/persons", body | {"full_name": "Nguyễn Lan"}, staff(registration))
     problem = assert_problem(again, 409, "INV-31", "national_id")
     assert problem["existing_person_id"] == first.json()["person_id"]
     assert again.headers["Location"] == f"/v1/persons/{first.json()['person_id']}"
+    assert events_count(registration) == before
+
+
+def test_a_citizens_duplicate_national_id_is_a_409_that_does_not_reveal_who_holds_the_number(registration):
+    body = person_body()
+    holder = post(registration, "/v1/persons", body, citizen(registration)).json()["person_id"]
+    before = events_count(registration)
+
+    again = post(registration, "/v1/persons", body | {"full_name": "Nguyễn Lan"}, citizen(registration))
+    problem = assert_problem(again, 409, "INV-31", "national_id")
+    assert "existing_person_id" not in problem and "Location" not in again.headers
+    assert holder not in again.text
     assert events_count(registration) == before
 
 
@@ -106,7 +127,7 @@ def test_racing_registrations_of_one_national_id_register_exactly_one_person(reg
     body = person_body()
     with ThreadPoolExecutor(max_workers=6) as pool:
         responses = list(pool.map(lambda _: requests.post(registration.url("/v1/persons"), json=body, timeout=30,
-                                                          headers=citizen(registration)), range(6)))
+                                                          headers=staff(registration)), range(6)))
     statuses = sorted(r.status_code for r in responses)
     assert statuses == [201] + [409] * 5, [r.text for r in responses]
     winner = next(r.json()["person_id"] for r in responses if r.status_code == 201)
@@ -165,7 +186,7 @@ def test_a_national_id_correction_moves_the_uniqueness_guard_and_a_merge_retires
     corrected = post(registration, f"/v1/persons/{typo}/corrections",
                      {"changes": {"national_id": new_id}, "reason": "typo on the form", "evidence": "CCCD scan"}, officer)
     assert corrected.status_code == 201, corrected.text
-    taken = post(registration, "/v1/persons", person_body(national_id=new_id), citizen(registration))
+    taken = post(registration, "/v1/persons", person_body(national_id=new_id), staff(registration))
     assert taken.json()["existing_person_id"] == typo
 
     before = events_count(registration)
@@ -175,20 +196,48 @@ def test_a_national_id_correction_moves_the_uniqueness_guard_and_a_merge_retires
     merged = post(registration, f"/v1/persons/{kept}/merges", {"merged_person_id": typo, "reason": "same person"},
                   officer)
     assert merged.status_code == 201, merged.text
-    moved = post(registration, "/v1/persons", person_body(national_id=new_id), citizen(registration))
+    moved = post(registration, "/v1/persons", person_body(national_id=new_id), staff(registration))
     assert moved.json()["existing_person_id"] == kept
 
 
 
-def test_merging_an_id_that_names_another_kind_of_stream_is_a_404_not_a_500(registration):
+def test_merging_an_id_that_names_another_kind_of_stream_is_a_422_not_a_500(registration):
+    """Every stream but a person's has a '/' in its id, and a person id has none: the request model refuses
+    such an id (the store's kind check, 422 aggregate-kind, stands behind it: see
+    tests/unit/registration/test_registration_handlers.py)."""
     officer = bearer(registration, "province_officer", "province:79")
     body = person_body()
     kept = post(registration, "/v1/persons", body, citizen(registration)).json()["person_id"]
     guard = guard_id(identity_key("local", {}), body["national_id_kind"], body["national_id"])  # a national-ID guard
     before = events_count(registration)
     assert_problem(post(registration, f"/v1/persons/{kept}/merges", {"merged_person_id": guard, "reason": "dup"},
-                        officer), 404, None, "person_id")
+                        officer), 422, "string_pattern_mismatch", "merged_person_id")
     assert events_count(registration) == before
+
+
+def assert_discreet_403(response, person: str) -> None:
+    """A refusal names the rule, but not where the person lives (province, district) or is booked (site)."""
+    assert response.status_code == 403, response.text
+    problem = response.json()
+    assert problem["rule"] == "scope"
+    detail = problem["detail"].replace(person, "<person>")
+    assert not any(secret in detail for secret in ("79", "760", "S-79-760-01")), detail
+
+
+def test_a_403_does_not_reveal_the_persons_province_district_or_site(registration):
+    person = register(registration)
+    elsewhere = bearer(registration, "province_officer", "province:01", sub="officer-hanoi")
+    before = events_count(registration)
+    assert_discreet_403(registration.http.get(registration.url(f"/v1/persons/{person}"), timeout=5,
+                                              headers=elsewhere | {"X-Purpose": "CARE"}), person)
+    assert_discreet_403(post(registration, f"/v1/persons/{person}/approval", {}, elsewhere), person)
+    assert_discreet_403(post(registration, f"/v1/persons/{person}/corrections",
+                             {"changes": {"phone": "0987654321"}, "reason": "new phone"}, elsewhere), person)
+    district = bearer(registration, "district_officer", "district:001", sub="officer-ba-dinh")
+    assert_discreet_403(post(registration, f"/v1/persons/{person}/priority-groups",
+                             {"group_code": "G1", "evidence": "roster"}, district), person)
+    assert events_count(registration) == before
+
 
 # -- priority groups (INV-31), approval and district --------------------------------------------------------
 
@@ -255,6 +304,59 @@ def test_district_assignment_uses_centres_learned_from_the_inventory_topic(regis
     assert record["district"]["centre_source_event_id"] == centre_event  # the read-model fact the decision saw
 
 
+# -- walk-ins: the site's standing delegation -------------------------------------------------------------
+
+def test_a_walk_in_is_approved_by_the_sites_delegation_and_assigned_and_the_province_sees_it(registration,
+                                                                                             publisher):
+    """Registered on the spot at the site and approved there (the approval names the delegation and the
+    approver, the person is assigned to the site's centre); the bad examples are refused and append nothing."""
+    centre, tag = f"DHC-79-760-{uuid.uuid4().hex[:6]}", uuid.uuid4().hex[:6]
+    session = f"SES-WALK-{tag}"
+    publisher.district_centre(centre, "79", "760")
+    publisher.session(session, centre, capacity=10, days_ahead=0)  # today, at S-79-760-01
+    vaccinator = bearer(registration, "vaccinator", "site:S-79-760-01", sub=f"vaccinator-{tag}")
+    other_site = bearer(registration, "site_manager", "site:S-79-760-02", sub=f"manager-{tag}")
+    officer = bearer(registration, "province_officer", "province:79")
+    queue = registration.http.get(registration.url("/v1/provinces/79/approval-queue"), headers=officer, timeout=5)
+    walk_ins_before = queue.json()["walk_in_approvals"]
+
+    before = events_count(registration)
+    assert_problem(post(registration, "/v1/persons", person_body(site_id="S-79-760-02"), vaccinator), 403, "scope",
+                   "site_id")                                                    # another site's walk-in
+    assert events_count(registration) == before
+    walk_in = register(registration, vaccinator, site_id="S-79-760-01")
+    by_app = register(registration)                                              # a citizen's own registration
+    wait_for_centre(registration, centre)
+    wait_for_session(registration, session)
+
+    before = events_count(registration)
+    assert_problem(post(registration, f"/v1/persons/{by_app}/walk-in-approval", {"session_id": session},
+                        vaccinator), 422, "walk-in-delegation", "person_id")     # the province decides on it
+    assert_problem(post(registration, f"/v1/persons/{walk_in}/walk-in-approval", {"session_id": "SES-NONE"},
+                        vaccinator), 422, "walk-in-delegation", "session_id")
+    assert_problem(post(registration, f"/v1/persons/{walk_in}/walk-in-approval", {"session_id": session},
+                        other_site), 403, "scope", "session_id")                 # not the session's site
+    assert_problem(post(registration, f"/v1/persons/{walk_in}/approval", {}, vaccinator), 403, "role", None)
+    assert events_count(registration) == before
+
+    approved = post(registration, f"/v1/persons/{walk_in}/walk-in-approval",
+                    {"session_id": session, "reason": "walk-in at the site"}, vaccinator)
+    assert approved.status_code == 201, approved.text
+    record = registration.http.get(registration.url(f"/v1/persons/{walk_in}"), timeout=5,
+                                   headers=vaccinator | {"X-Purpose": "CARE"}).json()
+    assert record["status"] == "APPROVED"
+    assert {k: record["decision"][k] for k in ("approver_id", "delegation_rule", "site_id", "session_id")} == {
+        "approver_id": f"vaccinator-{tag}", "delegation_rule": "SITE_WALK_IN_DELEGATION", "site_id": "S-79-760-01",
+        "session_id": session}
+    assert (record["district"]["district_health_centre_id"], record["district"]["allocation_wave"]) == (centre,
+                                                                                                      "WALK_IN")
+    assert_problem(post(registration, f"/v1/persons/{walk_in}/walk-in-approval", {"session_id": session},
+                        vaccinator | {"Idempotency-Key": f"again-{tag}"}), 422, "approval-state", "person_id")
+    wait_for(lambda: registration.http.get(registration.url("/v1/provinces/79/approval-queue"), headers=officer,
+                                           timeout=5).json()["walk_in_approvals"] == walk_ins_before + 1,
+             what="the province's queue counting the walk-in approval apart")
+
+
 # -- appointments -------------------------------------------------------------------------------------------
 
 def approved_in(registration, centre: str, headers=None) -> str:
@@ -288,8 +390,9 @@ def test_appointments_fill_a_session_to_capacity_then_cancel_and_reschedule(regi
     moved = post(registration, f"/v1/persons/{lan}/appointments/reschedule", {"session_id": big, "reason": "work"},
                  family)
     assert moved.status_code == 201, moved.text
-    other_site = bearer(registration, "site_manager", "site:S-79-761-09")
-    assert post(registration, f"/v1/persons/{binh}/appointments", {"session_id": small}, other_site).status_code == 403
+    other_site = bearer(registration, "site_manager", "site:S-01-001-09", sub="manager-ba-dinh")
+    assert_discreet_403(post(registration, f"/v1/persons/{binh}/appointments", {"session_id": small}, other_site),
+                        binh)
     site_manager = bearer(registration, "site_manager", "site:S-79-760-01")
     assert post(registration, f"/v1/persons/{binh}/appointments", {"session_id": small},
                 site_manager).status_code == 201
@@ -339,6 +442,51 @@ def test_the_citizen_sees_doses_and_certificates_from_the_immunization_and_certi
     assert events_count(registration, event_type=PDA) == audited  # a citizen reading their own record is not audited
 
 
+def test_the_citizen_sees_historical_and_corrected_doses_and_a_suspended_certificate(registration, publisher):
+    """Issue 17: a dose recorded from a foreign certificate, a correction of a dose given here (fields, reason) and a
+    certificate suspended while its lot is under review (then reinstated) all show in the citizen's record."""
+    account = citizen(registration)
+    person = register(registration, account)
+    given, abroad = f"DOSE-{uuid.uuid4().hex[:8]}", f"DOSE-{uuid.uuid4().hex[:8]}"
+    certificate = f"URN:UVCI:01:VN:{uuid.uuid4().hex[:10].upper()}"
+    publisher.publish("vaxtrail.immunization.v1", abroad, immunization_pb2.DoseRecordedHistorical(
+        dose_id=abroad, person_id=person, product="EU/1/20/1528", lot_number="FE1234", administered_date="2021-06-01",
+        country="FR", source="FOREIGN_CERTIFICATE", series="PRIMARY", dose_number=1), "immunization/test")
+    publisher.dose(person, given)
+    publisher.publish("vaxtrail.immunization.v1", given, immunization_pb2.DoseCorrected(
+        dose_id=given, reverses_event_id=str(uuid.uuid4()), person_id=person, reason="wrong arm recorded",
+        changes=[common_pb2.FieldChange(field="body_site", old_value="LEFT_DELTOID", new_value="RIGHT_DELTOID")],
+        corrected_at=Timestamp(seconds=int(datetime.now(UTC).timestamp()))), "immunization/test")
+    publisher.certificate(person, certificate)
+    publisher.publish("vaxtrail.certificate.v1", certificate, certificate_pb2.CertificateSuspended(
+        certificate_id=certificate, reason="LOT_UNDER_REVIEW", person_id=person,
+        suspended_at=Timestamp(seconds=int(datetime.now(UTC).timestamp()))), "certificate/test")
+
+    def read() -> dict:
+        return registration.http.get(registration.url(f"/v1/persons/{person}"), headers=account, timeout=5).json()
+
+    def complete():
+        body = read()
+        return body if len(body["doses"]) == 2 and body["doses"][1]["corrections"] and body["certificates"] \
+            and body["certificates"][0]["suspended"] else None
+    body = wait_for(complete, what="the historical dose, the correction and the suspension in the citizen's record")
+    historical, corrected = body["doses"]
+    assert (historical["dose_id"], historical["historical"], historical["administered_date"], historical["product"],
+            historical["country"], historical["source"]) == (abroad, True, "2021-06-01", "EU/1/20/1528", "FR",
+                                                            "FOREIGN_CERTIFICATE")
+    assert corrected["dose_id"] == given and not corrected["historical"]
+    [correction] = corrected["corrections"]
+    assert correction["reason"] == "wrong arm recorded" and correction["changes"] == [
+        {"field": "body_site", "old_value": "LEFT_DELTOID", "new_value": "RIGHT_DELTOID"}]
+    [suspended] = body["certificates"]
+    assert (suspended["valid"], suspended["suspended_reason"]) == (False, "LOT_UNDER_REVIEW")
+
+    publisher.publish("vaxtrail.certificate.v1", certificate, certificate_pb2.CertificateReinstated(
+        certificate_id=certificate, reason="LOT_RELEASED", person_id=person,
+        reinstated_at=Timestamp(seconds=int(datetime.now(UTC).timestamp()))), "certificate/test")
+    wait_for(lambda: read()["certificates"][0]["valid"], what="the certificate valid again once reinstated")
+
+
 def test_a_staff_read_needs_a_purpose_and_records_personal_data_accessed(registration):
     person = register(registration)
     officer = bearer(registration, "province_officer", "province:79", sub="officer-nguyen-79")
@@ -366,7 +514,7 @@ def test_a_staff_read_needs_a_purpose_and_records_personal_data_accessed(registr
                                (PDA,)).fetchone()[0]
     access = decode_message(PDA, bytes(payload))
     assert (access.actor_id, access.actor_role, access.purpose, access.subject_person_id, access.endpoint) == (
-        "officer-nguyen-79", "province_officer", "SUPPORT", person, "GET /v1/persons/{person_id}")
+        "officer-nguyen-79", "province_officer", "SUPPORT", person, "GET /v1/persons/<person_id>")
 
 
 def test_only_person_events_carry_personal_data_on_the_topic_and_no_key_carries_a_national_id(registration, infra):

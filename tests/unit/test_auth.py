@@ -156,7 +156,7 @@ def test_province_scope_covers_its_own_sites_only():
     principal = Principal("officer-79-01", PROVINCE_OFFICER, ("province:79",))
     assert principal.covers(SITE_IN_79)
     assert not principal.covers(SITE_IN_01)
-    with pytest.raises(Forbidden, match="province:01") as raised:
+    with pytest.raises(Forbidden, match="does not cover") as raised:
         principal.require_scope(SITE_IN_01, field="site_id")
     assert raised.value.field == "site_id"
 
@@ -213,3 +213,68 @@ def test_unreachable_jwks_endpoint_is_503_not_401(keys):
     with pytest.raises(KeySetUnavailable) as raised:
         authenticator.authenticate(f"Bearer {token(keys[0])}")
     assert raised.value.status == 503
+
+
+# -- claims a signed token may carry but a principal cannot be built from ------------------------------------
+
+
+def signed(private_pem: bytes, *, headers: dict | None = None, **claims: object) -> str:
+    """A token correctly signed by ``private_pem`` whatever its claims say (mint_token refuses bad ones)."""
+    now = datetime.now(UTC)
+    body = {"sub": "officer-79-01", "role": PROVINCE_OFFICER, "scope": ["province:79"], "iss": "vaxtrail",
+            "aud": "vaxtrail", "iat": now, "exp": now + timedelta(minutes=10), **claims}
+    key = serialization.load_pem_private_key(private_pem, password=None)
+    return jwt.encode(body, key, algorithm="ES256", headers={"kid": "local-dev-1", **(headers or {})})
+
+
+@pytest.mark.parametrize("role", [[PROVINCE_OFFICER], {"name": PROVINCE_OFFICER}, 7, None, True])
+def test_token_whose_role_is_not_a_string_is_unauthenticated(keys, authenticator, role):
+    with pytest.raises(Unauthenticated, match="role"):
+        authenticator.authenticate(f"Bearer {signed(keys[0], role=role)}")
+
+
+@pytest.mark.parametrize("subject", ["", "   ", "\t", "officer\x00-79", "officer\n79"])
+def test_token_with_an_empty_blank_or_control_character_subject_is_unauthenticated(keys, authenticator, subject):
+    with pytest.raises(Unauthenticated, match="sub"):
+        authenticator.authenticate(f"Bearer {signed(keys[0], sub=subject)}")
+
+
+@pytest.mark.parametrize("scope", ["province:79", ["province:79", 79], [["province:79"]], [], {"province": "79"},
+                                   None, ["planet:earth"]])
+def test_token_whose_scope_is_not_a_list_of_scope_strings_is_unauthenticated(keys, authenticator, scope):
+    with pytest.raises(Unauthenticated, match="scope"):
+        authenticator.authenticate(f"Bearer {signed(keys[0], scope=scope)}")
+
+
+def test_token_without_a_kid_is_unauthenticated_when_the_key_file_names_one(keys, authenticator):
+    with pytest.raises(Unauthenticated, match="kid"):
+        authenticator.authenticate(f"Bearer {token(keys[0], kid=None)}")
+
+
+def test_token_with_an_unknown_kid_is_unauthenticated_when_the_key_file_names_one(keys, authenticator):
+    with pytest.raises(Unauthenticated, match="rotated-9"):
+        authenticator.authenticate(f"Bearer {token(keys[0], kid='rotated-9')}")
+
+
+def test_key_file_without_a_kid_in_its_name_accepts_any_kid(keys, tmp_path):
+    plain = tmp_path / "jwt-public.pem"
+    plain.write_bytes(keys[1].read_bytes())
+    authenticator = Authenticator.from_settings(settings(jwt_public_key_file=str(plain)))
+    assert authenticator.authenticate(f"Bearer {token(keys[0], kid=None)}").role == PROVINCE_OFFICER
+    assert authenticator.authenticate(f"Bearer {token(keys[0], kid='any')}").role == PROVINCE_OFFICER
+
+
+def test_jwks_endpoint_refuses_a_token_without_a_kid(keys, jwks_url):
+    authenticator = Authenticator.from_settings(settings(jwt_jwks_url=jwks_url))
+    with pytest.raises(Unauthenticated, match="kid"):
+        authenticator.authenticate(f"Bearer {token(keys[0], kid=None)}")
+
+
+def test_scope_refusal_does_not_reveal_where_the_target_is():
+    principal = Principal("officer-79-01", PROVINCE_OFFICER, ("province:79",))
+    with pytest.raises(Forbidden) as raised:
+        principal.require_scope(SITE_IN_01, field="site_id")
+    detail = raised.value.detail
+    assert "does not cover" in detail
+    for leak in ("national", "province:01", "district:01-001", "S-0420", "site:"):
+        assert leak not in detail

@@ -15,6 +15,7 @@ from enum import StrEnum
 import pytest
 
 from eventkit.codec import CodecError, ProtoCodec, UnknownEventType, decode_message
+from eventkit.codec.errors import UnstorableEvent
 from vaxtrail.audit.v1 import events_pb2 as audit_events
 from vaxtrail.immunization.v1 import events_pb2 as immunization_events
 from vaxtrail.inventory.v1 import events_pb2 as inventory_events
@@ -335,3 +336,26 @@ def test_decode_message_finds_any_event_by_its_full_name() -> None:
 def test_decode_message_refuses_what_is_not_an_event(name: str) -> None:
     with pytest.raises(UnknownEventType):
         decode_message(name, b"")
+
+
+@pytest.mark.parametrize(("event", "field", "rule"), [
+    (a_dose_received(storage_unit_id="FRIDGE\x0002"), "storage_unit_id", "control-character"),
+    (a_dose_received(lot_id="LOT-\ud800"), "lot_id", "unpaired-surrogate"),
+    (a_dose_received(vials=2**31), "vials", "int-range"),  # an int32 field
+    (a_dose_received(doses=2**70), "doses", "int-range"),
+    (a_dose_received(received_at=datetime(1, 1, 1, 0, 30, tzinfo=timezone(timedelta(hours=14)))), "received_at",
+     "time-range"),
+])
+def test_a_value_no_store_or_projection_can_carry_is_a_422_naming_the_event_field(
+        codec: ProtoCodec, event: DoseReceived, field: str, rule: str) -> None:
+    # The last line behind the API models: whatever is encoded can be stored, published and projected.
+    with pytest.raises(UnstorableEvent) as info:
+        codec.encode(event)
+    assert (info.value.status, info.value.field, info.value.rule) == (422, field, rule)
+
+
+def test_an_unstorable_value_inside_a_repeated_sub_message_names_its_path(codec: ProtoCodec) -> None:
+    shipment = ShipmentDispatched("SHP-1", "NAT", "PROV-79", (StockLine("LOT-1", 10, 1), StockLine("LOT\x00", 1, 1)))
+    with pytest.raises(UnstorableEvent) as info:
+        codec.encode(shipment)
+    assert info.value.field == "lines.lot_id"

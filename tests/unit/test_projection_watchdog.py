@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from kafka import TopicPartition
 
-from eventkit import projections
 from eventkit.projections import Projection, ProjectionRunner
+from eventkit.projections import consumer as consumer_care
 
 PARTITION = TopicPartition("vaxtrail.immunization.v1", 0)
 
@@ -28,7 +28,7 @@ class StalledConsumer:
 
 
 def runner_with(consumer, monkeypatch, clock) -> ProjectionRunner:
-    monkeypatch.setattr(projections.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(consumer_care.time, "monotonic", lambda: clock[0])
     runner = ProjectionRunner(Projection("site_usage", (PARTITION.topic,), {}), None, lambda group: consumer,
                               lambda: None, service="inventory", dlq_topic="vaxtrail.inventory.dlq.v1")
     runner._consumer, runner._last_progress = consumer, clock[0]

@@ -41,7 +41,7 @@ EXPECTED_EVENTS: dict[str, tuple[str, ...]] = {
         "SessionOpened", "SessionClosed", "PersonCheckedIn", "ScreeningCompleted", "VialOpened",
         "VialDiscarded", "DoseAdministered", "DoseNotAdministered", "DoseRecordedHistorical",
         "DoseEnteredInError", "DoseCorrected", "ObservationCompleted", "AefiReported",
-        "AefiInvestigationOpened", "AefiClassified", "NextDoseRecommended", "VialDoseDrawn",
+        "AefiInvestigationOpened", "AefiClassified", "NextDoseRecommended", "VialDoseDrawn", "VialRegistered",
     ),
     "certificate": (
         "CertificateIssued", "CertificateRevoked", "CertificateSuspended", "CertificateReinstated",

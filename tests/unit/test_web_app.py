@@ -6,9 +6,11 @@ import json
 import logging
 from pathlib import Path
 
+import psycopg
 import pytest
 from flask import Blueprint, Flask, jsonify
 from prometheus_client.parser import text_string_to_metric_families
+from psycopg_pool import PoolTimeout
 from pydantic import BaseModel, Field
 
 from eventkit.auth import (
@@ -56,6 +58,17 @@ def stock_blueprint() -> Blueprint:
             raise NotFound(f"no location {location}", field="location")
         if command.outcome == "crash":
             raise RuntimeError("database password is hunter2")
+        if command.outcome == "database-down":
+            raise psycopg.OperationalError("connection to server at 10.0.0.5 failed: Connection refused")
+        if command.outcome == "pool-exhausted":
+            raise PoolTimeout("couldn't get a connection after 10.00 sec")
+        if command.outcome == "connection-lost":
+            try:
+                raise psycopg.errors.AdminShutdown("terminating connection due to administrator command")
+            except psycopg.Error as exc:
+                raise RuntimeError("store append failed") from exc
+        if command.outcome == "unstorable":
+            raise psycopg.DataError("PostgreSQL text fields cannot contain NUL (0x00) bytes")
         return jsonify(location=location, lot=command.lot, doses=command.doses), 201
 
     return blueprint
@@ -167,6 +180,17 @@ def test_only_invalid_doses_names_doses_and_greater_than(client, admin):
     assert (body["field"], body["rule"]) == ("doses", "greater_than")
 
 
+@pytest.mark.parametrize("body", [True, [], "lot", 5])
+def test_a_body_that_is_not_an_object_is_a_422_whose_error_names_no_field(client, admin, body):
+    """Found by fuzzing: the whole body's error carried ``"field": null``, which the documented Problem
+    schema (``field`` a string) does not allow."""
+    response = client.post("/stock/W-NAT/receipts", data=json.dumps(body), content_type="application/json",
+                           headers=admin)
+    problem = assert_problem(response, 422)
+    assert problem["errors"] == [{"rule": "model_type", "message": "Input should be an object"}]
+    assert "field" not in problem and problem["detail"] == "1 invalid field(s): (body)"
+
+
 def test_domain_error_is_422_with_its_rule(client, admin):
     response = client.post("/stock/W-NAT/receipts", json={"lot": "L", "doses": 5, "outcome": "rule"}, headers=admin)
     body = assert_problem(response, 422)
@@ -260,3 +284,61 @@ def test_a_body_larger_than_the_limit_is_a_413_problem(client, admin):
     body = b'{"lot": "LOT-ABV5300", "doses": 500, "note": "' + b"x" * SETTINGS.max_request_bytes + b'"}'
     response = client.post("/stock/W-NAT/receipts", data=body, headers=admin | {"Content-Type": "application/json"})
     assert_problem(response, 413)
+
+
+# -- hostile URL input (eventkit.web.guards) ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("url", "rule", "field"), [
+    ("/stock/W%00NAT/receipts", "control-character", "location"),
+    ("/stock/W%1bNAT/receipts", "control-character", "location"),
+    ("/stock/W%7fNAT/receipts", "control-character", "location"),
+    ("/stock/W%zzNAT/receipts", "percent-encoding", "location"),
+    ("/stock/W%ffNAT/receipts", "percent-encoding", "location"),
+    ("/stock/W-NAT/receipts?note=a%00b", "control-character", "note"),
+    ("/stock/W-NAT/receipts?note=a%0Ab", "control-character", "note"),
+    ("/stock/W-NAT/receipts?note=100%", "percent-encoding", "note"),
+    ("/stock/W-NAT/receipts?note=%C3", "percent-encoding", "note"),
+    ("/stock/W-NAT/receipts?no%00te=1", "control-character", "no\\x00te"),
+    ("/stock%00/W-NAT/receipts", "control-character", "path"),
+])
+def test_hostile_url_input_is_a_400_naming_the_check_and_the_parameter(client, admin, url, rule, field):
+    response = client.post(url, json={"lot": "LOT-ABV5300", "doses": 5}, headers=admin)
+    body = assert_problem(response, 400)
+    assert (body["rule"], body["field"]) == (rule, field)
+
+
+def test_escaped_percent_signs_and_utf8_are_ordinary_input(client, admin):
+    response = client.post("/stock/W%25zz-Nguy%E1%BB%85n/receipts?note=50%25+off",
+                           json={"lot": "LOT-ABV5300", "doses": 5}, headers=admin)
+    assert response.status_code == 201
+    assert response.get_json()["location"] == "W%zz-Nguyễn"
+
+
+def test_hostile_url_is_refused_before_authentication(client):
+    assert assert_problem(client.get("/stock/%00/receipts"), 400)["rule"] == "control-character"
+
+
+# -- the database is down or refuses a value ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("outcome", ["database-down", "pool-exhausted", "connection-lost"])
+def test_database_outage_is_a_503_with_retry_after(client, admin, outcome):
+    response = client.post("/stock/W-NAT/receipts", json={"lot": "L", "doses": 5, "outcome": outcome}, headers=admin)
+    body = assert_problem(response, 503)
+    assert body["type"] == "urn:vaxtrail:problem:database-unavailable"
+    assert int(response.headers["Retry-After"]) > 0
+    assert "10.0.0.5" not in response.get_data(as_text=True)
+
+
+def test_a_value_the_database_cannot_store_is_a_422_not_a_500(client, admin):
+    response = client.post("/stock/W-NAT/receipts", json={"lot": "L", "doses": 5, "outcome": "unstorable"},
+                           headers=admin)
+    assert assert_problem(response, 422)["rule"] == "database-value"
+
+
+def test_gunicorn_workers_use_the_problem_media_type_and_type_prefix_of_the_apps():
+    from eventkit.web import gunicorn_workers, problems
+
+    assert gunicorn_workers.PROBLEM_JSON == problems.PROBLEM_JSON
+    assert gunicorn_workers.PROBLEM_TYPE_PREFIX == problems.PROBLEM_TYPE_PREFIX

@@ -14,12 +14,14 @@ import uuid
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 from google.protobuf.descriptor import Descriptor, FieldDescriptor
 from google.protobuf.message import Message
 
-from eventkit.codec.errors import CodecError
+from eventkit.codec.errors import CodecError, UnstorableEvent
+from eventkit.codec.reader import compile_reader
 
 _TIMESTAMP = "google.protobuf.Timestamp"
 _TYPE_NAMES = {value: key[5:].lower() for key, value in vars(FieldDescriptor).items() if key.startswith("TYPE_")}
@@ -65,11 +67,28 @@ def _identity(value: Any) -> Any:
     return value
 
 
+def _storable_text(value: Any) -> Any:
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise UnstorableEvent("text contains a NUL character", rule="control-character")
+        try:
+            value.encode()
+        except UnicodeEncodeError:
+            raise UnstorableEvent("text is not valid Unicode (unpaired surrogate)", rule="unpaired-surrogate") from None
+    return value
+
+
+def _storable_int(value: Any) -> Any:
+    if isinstance(value, int) and not isinstance(value, bool) and not -(2**63) <= value < 2**64:
+        raise UnstorableEvent(f"{value} is outside the 64-bit range", rule="int-range")
+    return value
+
+
 _PLAIN = {
     bool: _Scalar(frozenset({FieldDescriptor.TYPE_BOOL}), _identity, bool),
-    int: _Scalar(_INTEGERS, _identity, int),
+    int: _Scalar(_INTEGERS, _storable_int, int),
     float: _Scalar(_FLOATS, _identity, float),
-    str: _Scalar(_STRING, _identity, str),
+    str: _Scalar(_STRING, _storable_text, str),
     bytes: _Scalar(frozenset({FieldDescriptor.TYPE_BYTES}), _identity, bytes),
     date: _Scalar(_STRING, _checked(date, date.isoformat), date.fromisoformat, textual=True),
     Decimal: _Scalar(_STRING, _checked(Decimal, _decimal_text), Decimal, textual=True),
@@ -92,7 +111,10 @@ class _Timestamp:
     def write(self, sub: Message, value: Any) -> None:
         if not isinstance(value, datetime) or value.utcoffset() is None:
             raise TypeError(f"expected a timezone-aware datetime, got {value!r}")
-        sub.FromDatetime(value)
+        try:
+            sub.FromDatetime(value)
+        except (ValueError, OverflowError) as exc:
+            raise UnstorableEvent(f"{value.isoformat()} is outside the range a timestamp holds", rule="time-range") from exc
 
     def read(self, sub: Message) -> datetime:
         return sub.ToDatetime(tzinfo=UTC)
@@ -123,12 +145,22 @@ class _Field:
                 raise TypeError(f"expected a tuple, got {value!r}")
             container = getattr(message, self.name)
             if isinstance(self.value, _Scalar):
-                container.extend([self.value.to_wire(item) for item in value])
+                try:
+                    container.extend([self.value.to_wire(item) for item in value])
+                except ValueError as exc:
+                    if isinstance(exc, UnstorableEvent) or not all(isinstance(v, int) for v in value):
+                        raise
+                    raise UnstorableEvent("a value is outside the field's range", rule="int-range") from exc
             else:
                 for item in value:
                     self.value.write(container.add(), item)
         elif isinstance(self.value, _Scalar):
-            setattr(message, self.name, self.value.to_wire(value))
+            try:
+                setattr(message, self.name, self.value.to_wire(value))
+            except ValueError as exc:  # protobuf: an integer outside the field's 32/64-bit range
+                if isinstance(exc, UnstorableEvent) or not isinstance(value, int):
+                    raise
+                raise UnstorableEvent(f"{value} is outside the field's range", rule="int-range") from exc
         else:
             sub = getattr(message, self.name)
             sub.SetInParent()  # an all-default sub-message must still read back as set
@@ -172,8 +204,24 @@ class _Plan:
         for field in self.fields:
             try:
                 field.write(message, getattr(obj, field.name))
+            except UnstorableEvent as exc:
+                path = f"{field.name}.{exc.field}" if exc.field else field.name
+                raise UnstorableEvent(f"{self.cls.__qualname__}.{field.name}: {exc.detail}", field=path,
+                                      rule=exc.rule) from None
             except _CONVERSION_ERRORS as exc:
                 raise CodecError(f"{self.cls.__qualname__}.{field.name}: {exc}") from exc
+
+    @cached_property
+    def compiled_read(self) -> Callable[[Message], Any]:
+        """:meth:`read` as one generated function (:mod:`eventkit.codec.reader`); may raise where read would."""
+        return compile_reader(self)
+
+    def fast_read(self, message: Message) -> Any:
+        """:meth:`read`, through the compiled reader; on any error, :meth:`read` itself decides."""
+        try:
+            return self.compiled_read(message)
+        except Exception:  # noqa: BLE001 - read raises the documented error, or succeeds
+            return self.read(message)
 
     def read(self, message: Message) -> Any:
         values = {}

@@ -50,6 +50,13 @@ class ProtoCodec:
     def event_types(self) -> frozenset[str]:
         return frozenset(self._by_type)
 
+    def type_of(self, event_class: type) -> str:
+        """The event type registered for a dataclass."""
+        registration = self._by_class.get(event_class)
+        if registration is None:
+            raise UnknownEventType(f"no message registered for {event_class.__qualname__}")
+        return registration.event_type
+
     def message_class(self, event_type: str) -> type[Message]:
         return self._registration(event_type).message_class
 
@@ -67,7 +74,7 @@ class ProtoCodec:
         return self.to_message(event).SerializeToString(deterministic=True)
 
     def from_message(self, message: Message) -> Any:
-        return self._registration(message.DESCRIPTOR.full_name).plan.read(message)
+        return self._registration(message.DESCRIPTOR.full_name).plan.fast_read(message)
 
     def decode(self, event_type: str, payload: bytes) -> Any:
         """The domain event of type ``event_type`` carried by ``payload``."""
@@ -76,7 +83,7 @@ class ProtoCodec:
             message = registration.message_class.FromString(payload)
         except DecodeError as exc:
             raise CodecError(f"{event_type}: payload does not parse: {exc}") from exc
-        return registration.plan.read(message)
+        return registration.plan.fast_read(message)
 
     def _registration(self, event_type: str) -> _Registration:
         try:

@@ -1,12 +1,14 @@
 """eventkit.web: what every service's web process shares.
 
 - ``app``              :func:`~eventkit.web.app.create_app`, the Flask app factory (no module-level app)
-- ``problems``         RFC 9457 problem+json responses for every error
+- ``problems``         RFC 9457 problem+json responses for every error (a database outage: 503 + Retry-After)
+- ``guards``           control characters / malformed percent-escapes in the URL: a 400 before any view
 - ``validation``       :func:`~eventkit.web.validation.parse_body` (JSON body -> pydantic model)
 - ``context``          request ids, the JSON access log and the per-request metrics
-- ``health``           ``/healthz`` (liveness) and ``/readyz`` (readiness checks)
+- ``health``           ``/healthz`` (liveness) and ``/readyz`` (readiness checks; a web's: its database)
 - ``metrics_endpoint`` ``/metrics`` in Prometheus text format (multiprocess-aware)
 - ``gunicorn_conf``    the shared gunicorn configuration (``-c python:eventkit.web.gunicorn_conf``)
+- ``gunicorn_workers`` gunicorn's sync / gthread workers answering gunicorn's own refusals with problem+json
 
 ``from eventkit.web import create_app, parse_body, request_id, problem_response, PROBLEM_JSON`` works, but
 those names are imported on first use (PEP 562 ``__getattr__``), not when the package is: gunicorn imports

@@ -1,8 +1,9 @@
 """The Flask app factory every service's ``wsgi.py`` calls; there is no module-level app.
 
-:func:`create_app` wires, in order: the request context (request id, access log, metrics), problem+json
-error handlers, ``/healthz`` + ``/readyz``, ``/metrics``, then the service's own blueprints. Views reach
-what the composition root built through ``current_app.extensions[name]``.
+:func:`create_app` wires, in order: the request context (request id, access log, metrics), the input
+guards (control characters and malformed percent-escapes in the URL are a 400), problem+json error
+handlers, ``/healthz`` + ``/readyz``, ``/metrics``, then the service's own blueprints. Views reach what the
+composition root built through ``current_app.extensions[name]``.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from flask import Blueprint, Flask
 from eventkit.auth import AUTHENTICATOR_EXTENSION, Authenticator
 from eventkit.settings import Settings
 from eventkit.web.context import install_request_context
+from eventkit.web.guards import install_input_guards
 from eventkit.web.health import health_blueprint
 from eventkit.web.metrics_endpoint import metrics_blueprint
 from eventkit.web.openapi import openapi_blueprint
@@ -49,6 +51,7 @@ def create_app(
     app.extensions[SETTINGS_EXTENSION] = settings
     app.extensions.update(extensions or {})
     install_request_context(app, settings.service)
+    install_input_guards(app)  # after the request context: a refusal carries the request id
     register_problem_handlers(app)
     app.register_blueprint(health_blueprint(settings.service, readiness_checks))
     # prometheus-client itself is configured by this variable, so /metrics follows the same source.

@@ -4,7 +4,9 @@
 
 Environment: ``BIND`` (default ``127.0.0.1:$PORT``; ``PORT`` defaults to the service's port, see
 ``eventkit.settings.PORTS``), ``WEB_CONCURRENCY`` worker processes (default 2), ``WEB_THREADS`` threads per
-worker (default 4: ``gthread`` workers; 1 means plain ``sync`` workers), ``VAXTRAIL_SERVICE`` (names the
+worker (default 4: ``gthread`` workers; 1 means plain ``sync`` workers - both answer gunicorn's own
+refusals with problem+json, see ``eventkit.web.gunicorn_workers``), ``WEB_KEEPALIVE`` seconds an idle
+connection stays open (default 75), ``VAXTRAIL_SERVICE`` (names the
 metrics folder), ``VAXTRAIL_STATE_DIR`` and ``PROMETHEUS_MULTIPROC_DIR`` (default
 ``$VAXTRAIL_STATE_DIR/metrics/<service>-web``). Gunicorn writes no access log: the app logs JSON lines.
 """
@@ -33,9 +35,19 @@ _metrics_dir = Path(os.environ["PROMETHEUS_MULTIPROC_DIR"])
 bind = os.environ.get("BIND") or f"127.0.0.1:{os.environ.get('PORT') or PORTS.get(_service, 8000)}"
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 threads = int(os.environ.get("WEB_THREADS", "4"))
-worker_class = "gthread" if threads > 1 else "sync"
+# gunicorn's gthread / sync workers, answering gunicorn's own refusals (bad request line, oversized headers)
+# with problem+json like the apps do (eventkit.web.gunicorn_workers).
+worker_class = (
+    "eventkit.web.gunicorn_workers.ProblemThreadWorker" if threads > 1
+    else "eventkit.web.gunicorn_workers.ProblemSyncWorker"
+)
 timeout = 30
 graceful_timeout = 10
+# How long an idle keep-alive connection stays open. gunicorn's default (2 s) is shorter than the pause
+# between a client's requests (a poll, a think time), so the server closes a connection just as the client
+# reuses it and the client sees "connection aborted" on a POST it must not blindly resend. Longer than the
+# usual client and load-balancer idle timeouts (60 s), as a server behind them should be.
+keepalive = int(os.environ.get("WEB_KEEPALIVE", "75"))
 accesslog = None
 errorlog = "-"
 

@@ -4,6 +4,9 @@
 database never gets a healthy pod restarted. ``/readyz`` runs every readiness check (a callable that raises
 when its dependency is unusable) and answers 200 with each check's result, or a 503 problem naming the
 failed checks and their errors. Checks should be quick: a probe waits for all of them.
+
+A service's web process has one check, ``database`` (see ``eventkit.service.web_app``): requests never
+talk to Kafka, so a broker outage leaves the web ready and writes keep landing in the event store.
 """
 
 from __future__ import annotations
@@ -31,7 +34,8 @@ def health_blueprint(service: str, readiness_checks: Mapping[str, Callable[[], N
         return jsonify(status="ok", service=service)
 
     @blueprint.get("/readyz")
-    @documented("Readiness: database and Kafka reachable (503 problem otherwise)", tags=["meta"], errors=[503])
+    @documented("Readiness: every readiness check passes - for a web process, its database answers "
+                "(503 problem naming the failed checks otherwise)", tags=["meta"], errors=[503])
     def readyz() -> Response:
         results: dict[str, dict[str, object]] = {}
         for name, check in checks.items():

@@ -4,7 +4,8 @@ A view declares its contract with :func:`documented` (summary, pydantic request 
 the errors it can answer); :func:`eventkit.auth.requires` adds the bearer security and the roles. The
 document is served at ``/openapi.json`` and checked in as ``services/<name>/openapi.json``
 (``vaxtrail openapi --write``; a test fails when the checked-in copy is stale). Every error is a
-problem+json body (component ``Problem``).
+problem+json body (component ``Problem``), except on FHIR routes (``media_type`` ``application/fhir+json``,
+:mod:`eventkit.web.fhir`), whose errors are ``OperationOutcome`` resources.
 """
 
 from __future__ import annotations
@@ -29,6 +30,19 @@ PROBLEM_SCHEMA: dict[str, Any] = {
             "field": {"type": "string"}, "rule": {"type": "string"}, "message": {"type": "string"}}}},
     },
 }
+OPERATION_OUTCOME_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "description": "FHIR R4 OperationOutcome (http://hl7.org/fhir/R4/operationoutcome.html)",
+    "required": ["resourceType", "issue"],
+    "properties": {
+        "resourceType": {"const": "OperationOutcome"},
+        "issue": {"type": "array", "items": {"type": "object", "required": ["severity", "code"], "properties": {
+            "severity": {"type": "string"}, "code": {"type": "string"}, "diagnostics": {"type": "string"},
+            "expression": {"type": "array", "items": {"type": "string"}},
+            "details": {"type": "object", "properties": {"text": {"type": "string"}}}}}},
+    },
+}
+_ERROR_BODIES = {"application/problem+json": "Problem", "application/fhir+json": "OperationOutcome"}
 ERROR_TEXT = {
     400: "Malformed request (not JSON, bad header)",
     401: "Missing or invalid bearer token",
@@ -36,7 +50,8 @@ ERROR_TEXT = {
     404: "Not found",
     409: "Conflict (concurrent modification, or already exists)",
     422: "Validation failed or a business rule (INV-n) was violated; nothing was written",
-    503: "Not ready",
+    413: "Request body too large",
+    503: "Not ready, or the database is unavailable (retry after Retry-After)",
 }
 _PATH_PARAM = re.compile(r"<(?:(?P<conv>[a-z]+):)?(?P<name>\w+)>")
 
@@ -50,14 +65,28 @@ class Operation:
     responses: Mapping[int, type[BaseModel] | None] = field(default_factory=dict)
     errors: Sequence[int] = ()
     tags: Sequence[str] = ()
+    media_type: str = "application/json"
+    errors_as: str | None = None
+
+    @property
+    def error_media_type(self) -> str:
+        if self.errors_as:
+            return self.errors_as
+        return "application/fhir+json" if self.media_type.startswith("application/fhir+") else "application/problem+json"
 
 
 def documented(summary: str, *, description: str = "", request: type[BaseModel] | None = None,
                query: type[BaseModel] | None = None, responses: Mapping[int, type[BaseModel] | None] | None = None,
-               errors: Sequence[int] = (), tags: Sequence[str] = ()):
-    """Attach an :class:`Operation` to a view (place it below ``@requires`` or above; both work)."""
+               errors: Sequence[int] = (), tags: Sequence[str] = (), media_type: str = "application/json",
+               error_media_type: str | None = None):
+    """Attach an :class:`Operation` to a view (place it below ``@requires`` or above; both work).
+
+    ``media_type`` is the success bodies' (a FHIR one, ``application/fhir+json`` / ``+ndjson``, makes the
+    errors ``OperationOutcome`` resources; ``error_media_type`` says so for a route whose success body is
+    plain JSON); a 200 without a model is described as a string of ``media_type``.
+    """
     operation = Operation(summary, description, request, query, dict(responses or {200: None}), tuple(errors),
-                          tuple(tags))
+                          tuple(tags), media_type, error_media_type)
 
     def decorate(view):
         view.openapi = operation
@@ -69,6 +98,11 @@ def documented(summary: str, *, description: str = "", request: type[BaseModel] 
 class _Schemas:
     def __init__(self) -> None:
         self.components: dict[str, Any] = {"Problem": PROBLEM_SCHEMA}
+
+    def error(self, media_type: str) -> dict[str, str]:
+        name = _ERROR_BODIES[media_type]
+        self.components.setdefault(name, OPERATION_OUTCOME_SCHEMA if name == "OperationOutcome" else PROBLEM_SCHEMA)
+        return {"$ref": f"#/components/schemas/{name}"}
 
     def ref(self, model: type[BaseModel], mode: str) -> dict[str, str]:
         schema = model.model_json_schema(ref_template="#/components/schemas/{model}", mode=mode)
@@ -115,12 +149,17 @@ def build_openapi(app: Flask, *, title: str, version: str, description: str = ""
             for status, model in sorted(op.responses.items()):
                 body = {"description": "OK" if status < 300 else str(status)}
                 if model is not None:
-                    body["content"] = {"application/json": {"schema": schemas.ref(model, "serialization")}}
+                    body["content"] = {op.media_type: {"schema": schemas.ref(model, "serialization")}}
+                elif op.media_type != "application/json" and status == 200:
+                    body["content"] = {op.media_type: {"schema": {"type": "string"}}}
                 responses[str(status)] = body
-            errors = set(op.errors) | ({401, 403} if roles else set()) | ({400, 422} if op.request else set())
+            errors = (set(op.errors) | ({401, 403} if roles else set()) | ({400, 413, 422} if op.request else set())
+                      | ({422} if op.query or "<" in rule.rule else set())  # a query or path value pydantic refuses
+                      | ({400} if params else set())  # eventkit.web.guards: control characters, bad escapes
+                      | ({503} if rule.rule.startswith(("/v1/", "/fhir/")) else set()))  # the database is unavailable
             for status in sorted(errors):
                 responses[str(status)] = {"description": ERROR_TEXT.get(status, "Error"), "content": {
-                    "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
+                    op.error_media_type: {"schema": schemas.error(op.error_media_type)}}}
             entry["responses"] = responses
             if roles:
                 entry["security"] = [{"bearerAuth": []}]

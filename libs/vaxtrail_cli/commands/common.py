@@ -27,3 +27,17 @@ def require_env(name: str) -> str:
         raise CommandError(f"{name} is not set: run `vaxtrail stack up` first (it writes stack.env) "
                            f"or export {name}")
     return value
+
+
+def ready_local_stack():
+    """The running local stack (:func:`vaxtrail_cli.campaign.target.local_stack`) with every service ready;
+    a :class:`CommandError` saying what is missing otherwise (``vaxtrail demo`` and ``vaxtrail load``)."""
+    from vaxtrail_cli.campaign import target
+
+    try:
+        stack = target.local_stack()
+    except LookupError as exc:
+        raise CommandError(str(exc)) from exc
+    if down := target.unhealthy(stack):
+        raise CommandError(f"not ready: {', '.join(down)} (is the stack up? `make up`)")
+    return stack

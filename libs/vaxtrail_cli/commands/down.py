@@ -1,4 +1,5 @@
-"""``vaxtrail down``: stop workers, web processes, then the broker and PostgreSQL this stack started."""
+"""``vaxtrail down``: stop workers, web processes and the web gateway, then the broker and PostgreSQL this stack
+started."""
 
 from __future__ import annotations
 
@@ -13,13 +14,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from vaxtrail_cli import services, stack
+    from vaxtrail_cli import gateway, services, stack
     from vaxtrail_cli.commands.common import stack_paths
     from vaxtrail_cli.statefile import state_lock
 
     paths = stack_paths()
     with state_lock(paths.state):
-        stopped = services.stop_services(paths)
+        stopped = services.stop_services(paths) + int(gateway.stop_gateway(paths))
         print(f"Service processes stopped: {stopped}")
         if not args.keep_infra:
             stack.stack_down(paths)

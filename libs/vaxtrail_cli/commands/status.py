@@ -1,4 +1,4 @@
-"""``vaxtrail status``: infrastructure and every service process (pid, /healthz, /readyz).
+"""``vaxtrail status``: infrastructure, every service process and the web gateway (pid, /healthz, /readyz).
 
 Exit code 1 when anything expected is down: a server the stack manages, or a web/worker process of a
 service whose package exists.
@@ -16,7 +16,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from vaxtrail_cli import services, stack
+    from vaxtrail_cli import gateway, services, stack
     from vaxtrail_cli.commands.common import stack_paths
 
     paths = stack_paths()
@@ -24,6 +24,7 @@ def run(args: argparse.Namespace) -> int:
     infra_ok = stack.stack_status(paths)
     print("Services:")
     services_ok = services.services_status(paths)
+    services_ok = gateway.gateway_status(paths) and services_ok
     ok = infra_ok and services_ok
     print("All up." if ok else "Something expected is down (see above; logs under " f"{paths.logs}).")
     return 0 if ok else 1

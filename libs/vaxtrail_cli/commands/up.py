@@ -1,4 +1,5 @@
-"""``vaxtrail up``: ``stack up``, migrate every service, start its web and worker processes, show the map."""
+"""``vaxtrail up``: ``stack up``, migrate every service, start its web and worker processes and the web gateway
+(http://127.0.0.1:8080), show the map."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import time
 
 from vaxtrail_cli.paths import StackPaths
 
-HELP = "bring up the whole local system (stack up + migrations + every service's web and worker)"
+HELP = "bring up the whole local system (stack up + migrations + every service's web and worker + the web app)"
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -28,7 +29,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _up(paths: StackPaths, started: float, timeout: float) -> int:
     from eventkit.settings import PORTS, SERVICES, service_database_url
-    from vaxtrail_cli import services, stack
+    from vaxtrail_cli import gateway, services, stack
     from vaxtrail_cli.processes import ProcessError
 
     info = stack.stack_up(paths)
@@ -38,6 +39,7 @@ def _up(paths: StackPaths, started: float, timeout: float) -> int:
     print("Processes:")
     try:
         running = services.start_services(paths, present, info.env, timeout=timeout)
+        gateway.start_gateway(paths, info.env, timeout=timeout)
     except ProcessError as exc:
         raise ProcessError(f"{exc}\n(what did start keeps running: `vaxtrail status`, `vaxtrail down`)") from exc
     running_names = {proc.name for proc in running}
@@ -55,7 +57,8 @@ def _up(paths: StackPaths, started: float, timeout: float) -> int:
         print(f"  {svc:<13} {url:<24} {web.log_file}")
         print(f"  {'':<13} {'':<24} {worker_log}")
         print(f"  {'':<13} {'':<24} db {service_database_url(info.server_url, svc)}")
-    print(f"\n  Kafka bootstrap   {info.kafka_bootstrap}   (log {paths.logs / 'kafka.log'})")
+    print(f"\n  Web app + API    {gateway.url(paths)}   (/api/<service>/..., log {gateway.log_file(paths)})")
+    print(f"  Kafka bootstrap   {info.kafka_bootstrap}   (log {paths.logs / 'kafka.log'})")
     print(f"  PostgreSQL        {info.server_url}   (log {paths.logs / 'postgres.log'})")
     print(f"  Environment       set -a; . {paths.stack_env}; set +a")
     print("  Bearer token      vaxtrail token --role national_admin --scope national")

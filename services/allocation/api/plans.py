@@ -2,147 +2,26 @@
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Literal
+import uuid
 
-from flask import Blueprint, jsonify, request
-from pydantic import Field, model_validator
+from flask import Blueprint, jsonify
 
-from eventkit.aggregates import fingerprint
 from eventkit.auth import Forbidden, current_principal, requires
-from eventkit.web import parse_body
-from eventkit.web.commands import command_context, command_response
+from eventkit.envelope import CommandContext
+from eventkit.handling import CommandBus
+from eventkit.store.base import AppendResult
+from eventkit.web.commands import command
 from eventkit.web.openapi import documented
-from services.allocation.api.common import (
-    MANY,
-    PLAN_WRITERS,
-    READERS,
-    Accepted,
-    GroupCode,
-    Id,
-    Strict,
-    UnitId,
-    Weight,
-    scope_path,
-)
-from services.allocation.domain import plans
-from services.allocation.handlers import AllocationHandlers, DraftRequest
+from eventkit.web.validation import parse_query
+from services.allocation.api import models as m
+from services.allocation.api.access import PLAN_WRITERS, READERS, plan_scope
+from services.allocation.domain import commands, plans
+from services.allocation.handlers.aggregates import PLAN
+from services.allocation.handlers.plans import existing
 
-Series = Literal["PRIMARY", "ADDITIONAL", "BOOSTER"]
 IDEMPOTENT = ("Send an `Idempotency-Key` header to make retries safe: a retry answers 200 with "
               "`Idempotent-Replayed: true` and the first response.")
-
-
-class LineBody(Strict):
-    line_id: str | None = Field(default=None, min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._:\-]+$")
-    recipient_unit_id: str = Id
-    doses: int = Field(description="whole vials of the presentation, > 0")
-    use_by_date: date | None = Field(default=None, description="default: the plan's completion deadline")
-    series: Series = "PRIMARY"
-    dose_number: int = Field(default=1, ge=1, le=10)
-    target_group_codes: list[GroupCode] = Field(default=[], max_length=50)
-
-    def spec(self, deadline: date | None, groups: tuple[str, ...] = ()) -> plans.LineSpec:
-        return plans.LineSpec(self.line_id or f"L-{self.recipient_unit_id}", self.recipient_unit_id, self.doses,
-                              self.use_by_date or deadline or date.max, self.series, self.dose_number,
-                              tuple(self.target_group_codes) or groups)
-
-
-class DraftBody(Strict):
-    plan_id: str | None = Field(default=None, min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._:\-]+$")
-    level: Literal["NATIONAL", "PROVINCE"]
-    province_code: str = Field(default="", max_length=2, description="the issuing province of a PROVINCE plan")
-    source_location_id: str | None = Field(default=None, description="default: the national / province store")
-    presentation_id: str = Id
-    lot_ids: list[UnitId] = Field(default=[], max_length=100, description="pinned lots; empty = any usable lot")
-    method: Literal["POPULATION", "PRIORITY_WEIGHTED", "PROGRESS", "MANUAL"]
-    total_doses: int = Field(default=0, ge=0, description="what a proposal splits (ignored for MANUAL)")
-    funding_source: Literal["COVAX", "PURCHASE", "DONATION"]
-    legal_reference: str = Field(min_length=1, max_length=200)
-    completion_deadline_date: date
-    use_by_date: date | None = None
-    series: Series = "PRIMARY"
-    dose_number: int = Field(default=1, ge=1, le=10)
-    target_group_codes: list[GroupCode] = Field(default=[], max_length=50)
-    recipients: list[UnitId] = Field(default=[], max_length=MANY,
-                                     description="proposal only among these units; empty = all")
-    group_weights: dict[GroupCode, Weight] = Field(default={}, max_length=50)
-    unit_weights: dict[UnitId, Weight] = Field(default={}, max_length=MANY)
-    fixed_quotas: dict[UnitId, int] = Field(default={}, max_length=MANY,
-                                            description="doses for special units, off the top")
-    lines: list[LineBody] = Field(default=[], max_length=MANY, description="MANUAL plans: the lines")
-
-    @model_validator(mode="after")
-    def _province_plans_name_their_province(self):
-        if self.level == "PROVINCE" and len(self.province_code) != 2:
-            raise ValueError("a PROVINCE plan names its 2-digit province_code")
-        return self
-
-    def request(self) -> DraftRequest:
-        groups = tuple(self.target_group_codes)
-        return DraftRequest(
-            self.plan_id, self.level, self.province_code, self.source_location_id, self.presentation_id,
-            tuple(self.lot_ids), self.method, self.total_doses, self.funding_source, self.legal_reference,
-            self.completion_deadline_date, self.use_by_date, self.series, self.dose_number, groups,
-            tuple(self.recipients), self.group_weights, self.unit_weights, self.fixed_quotas,
-            tuple(line.spec(self.use_by_date or self.completion_deadline_date, groups) for line in self.lines))
-
-
-class CommentBody(Strict):
-    comment: str = Field(default="", max_length=1000)
-
-
-class AmendBody(Strict):
-    line_id: str = Id
-    delta_doses: int = Field(description="signed change; the plan needs approval again")
-    reason: str = Field(min_length=1, max_length=1000)
-
-
-class ReleaseLine(Strict):
-    line_id: str = Id
-    doses: int
-
-
-class ReleaseBody(Strict):
-    lines: list[ReleaseLine] = Field(default=[], max_length=MANY,
-                                     description="partial release per line; empty = all that is left")
-
-
-class PlanLine(Strict):
-    line_id: str
-    recipient_unit_id: str
-    recipient_unit_kind: str
-    recipient_location_id: str
-    doses: int
-    released: int
-    series: str
-    dose_number: int
-    use_by_date: date
-    target_group_codes: list[str]
-
-
-class PlanQuery(Strict):
-    status: str | None = Field(default=None, description="DRAFT | SUBMITTED | APPROVED | RELEASED | CANCELLED")
-    presentation_id: str | None = None
-
-
-class PlanView(Strict):
-    plan_id: str
-    status: str
-    level: str
-    issuing_province_code: str
-    source_location_id: str
-    presentation_id: str
-    lot_ids: list[str]
-    method: str
-    total_doses: int
-    submitted_by: str
-    approved_by: str
-    lines: list[PlanLine]
-
-
-class PlanList(Strict):
-    items: list[PlanView]
+WRITTEN = {201: m.Accepted, 200: m.Accepted}
 
 
 def plan_view(plan: plans.AllocationPlan) -> dict:
@@ -159,116 +38,130 @@ def plan_view(plan: plans.AllocationPlan) -> dict:
     }
 
 
-def blueprint(handlers: AllocationHandlers) -> Blueprint:
+def draft_command(body: m.DraftBody) -> commands.DraftAllocationPlan:
+    groups = tuple(body.target_group_codes)
+    deadline = body.use_by_date or body.completion_deadline_date
+    lines = tuple(plans.LineSpec(x.line_id or f"L-{x.recipient_unit_id}", x.recipient_unit_id, x.doses,
+                                 x.use_by_date or deadline, x.series, x.dose_number,
+                                 tuple(x.target_group_codes) or groups) for x in body.lines)
+    return commands.DraftAllocationPlan(
+        body.plan_id or f"AP-{uuid.uuid4().hex[:12].upper()}", body.level, body.province_code,
+        body.source_location_id, body.presentation_id, tuple(body.lot_ids), body.method, body.total_doses,
+        body.funding_source, body.legal_reference, body.completion_deadline_date, body.use_by_date, body.series,
+        body.dose_number, groups, tuple(body.recipients), dict(body.group_weights), dict(body.unit_weights),
+        dict(body.fixed_quotas), lines)
+
+
+def blueprint(bus: CommandBus) -> Blueprint:
     bp = Blueprint("plans", __name__, url_prefix="/v1")
 
-    def authorised(plan_id: str) -> plans.AllocationPlan:
-        plan = handlers.plan(plan_id)
-        principal = current_principal()
-        if plan.level == "NATIONAL" and principal.role != "national_admin":
-            raise Forbidden("national plans are handled by national_admin", field="plan_id", rule="role")
-        principal.require_scope(scope_path(plan.level, plan.issuing_province_code), field="plan_id")
-        return plan
+    def plan(plan_id: str) -> plans.AllocationPlan:
+        state, _ = bus.es.load(PLAN, plan_id)
+        return existing(state, plan_id)
 
-    def context(route: str, body) -> tuple:
-        return command_context(scope_key=route), fingerprint([route, body.model_dump(mode="json")])
+    def authorised(plan_id: str) -> None:
+        found = plan(plan_id)
+        principal = current_principal()
+        if found.level == "NATIONAL" and principal.role != "national_admin":
+            raise Forbidden("national plans are handled by national_admin", field="plan_id", rule="role")
+        principal.require_scope(plan_scope(found.level, found.issuing_province_code), field="plan_id")
 
     @bp.post("/allocation-plans")
     @requires(*PLAN_WRITERS)
     @documented("Draft an allocation plan; lines proposed from the read models (or given, MANUAL)",
-                tags=["plans"], request=DraftBody, responses={201: Accepted, 200: Accepted}, errors=[404, 409],
+                tags=["plans"], request=m.DraftBody, responses=WRITTEN, errors=[404, 409],
                 description="National plans: national_admin, scope national. Province plans: province_officer "
                             "of the province. Checks INV-15, INV-17, INV-18. " + IDEMPOTENT)
-    def draft_plan():
-        body = parse_body(DraftBody)
+    @command(m.DraftBody, scope="plans")
+    def draft_plan(body: m.DraftBody, context: CommandContext) -> AppendResult:
         principal = current_principal()
         if body.level == "NATIONAL" and principal.role != "national_admin":
             raise Forbidden("national plans are drafted by national_admin", field="level", rule="role")
-        principal.require_scope(scope_path(body.level, body.province_code), field="province_code")
-        return command_response(handlers.draft_plan(body.request(), *context("plans", body)))
+        principal.require_scope(plan_scope(body.level, body.province_code), field="province_code")
+        return bus.handle(draft_command(body), context)
 
     @bp.get("/allocation-plans")
     @requires(*READERS)
     @documented("Allocation plans the caller's scope covers (folded from the event store)", tags=["plans"],
-                query=PlanQuery, responses={200: PlanList})
+                query=m.PlanQuery, responses={200: m.PlanList})
     def list_plans():
-        query = PlanQuery.model_validate(request.args.to_dict())
+        query = parse_query(m.PlanQuery)
         principal = current_principal()
         everything = principal.role in ("auditor", "analyst")
-        items = [plan_view(p) for p in handlers.ledger.all_plans().values()
+        items = [plan_view(p) for p in bus.es.fold_type(PLAN).values()
                  if (query.status is None or p.status == query.status)
                  and (query.presentation_id is None or p.presentation_id == query.presentation_id)
-                 and (everything or principal.covers(scope_path(p.level, p.issuing_province_code)))]
+                 and (everything or principal.covers(plan_scope(p.level, p.issuing_province_code)))]
         return jsonify({"items": items})
 
     @bp.get("/allocation-plans/<plan_id>")
     @requires(*READERS)
     @documented("One allocation plan as its events say (consistent read)", tags=["plans"],
-                responses={200: PlanView}, errors=[404])
+                responses={200: m.PlanView}, errors=[404, 422])
     def get_plan(plan_id: str):
-        plan = handlers.plan(plan_id)
+        found = plan(plan_id)
         if current_principal().role not in ("auditor", "analyst"):
-            current_principal().require_scope(scope_path(plan.level, plan.issuing_province_code), field="plan_id")
-        return jsonify(plan_view(plan))
+            current_principal().require_scope(plan_scope(found.level, found.issuing_province_code), field="plan_id")
+        return jsonify(plan_view(found))
 
     @bp.post("/allocation-plans/<plan_id>/lines")
     @requires(*PLAN_WRITERS)
-    @documented("Add or replace a line of a draft plan (BatchAllocated)", tags=["plans"], request=LineBody,
-                responses={201: Accepted, 200: Accepted}, errors=[404, 409])
-    def allocate_line(plan_id: str):
-        body = parse_body(LineBody)
-        plan = authorised(plan_id)
-        spec = body.spec(plan.completion_deadline_date)
-        return command_response(handlers.allocate_line(plan_id, spec, *context(f"lines:{plan_id}", body)))
+    @documented("Add or replace a line of a draft plan (BatchAllocated)", tags=["plans"], request=m.LineBody,
+                responses=WRITTEN, errors=[404, 409])
+    @command(m.LineBody, scope="lines:{plan_id}")
+    def allocate_line(body: m.LineBody, context: CommandContext, plan_id: str) -> AppendResult:
+        authorised(plan_id)
+        return bus.handle(commands.AllocateLine(plan_id, body.line_id, body.recipient_unit_id, body.doses,
+                                                body.use_by_date, body.series, body.dose_number,
+                                                tuple(body.target_group_codes)), context)
 
     @bp.delete("/allocation-plans/<plan_id>/lines/<line_id>")
     @requires(*PLAN_WRITERS)
     @documented("Remove a line of a draft plan (AllocationCancelled for the line)", tags=["plans"],
-                responses={201: Accepted, 200: Accepted}, errors=[404, 409, 422])
-    def remove_line(plan_id: str, line_id: str):
+                responses=WRITTEN, errors=[404, 409, 422])
+    @command(scope="remove:{plan_id}:{line_id}")
+    def remove_line(context: CommandContext, plan_id: str, line_id: str) -> AppendResult:
         authorised(plan_id)
-        route = f"remove:{plan_id}:{line_id}"
-        return command_response(handlers.remove_line(plan_id, line_id, "removed from draft",
-                                                     command_context(scope_key=route), fingerprint([route])))
+        return bus.handle(commands.RemoveLine(plan_id, line_id), context)
 
-    def transition(name: str, run):
-        def view(plan_id: str):
-            body = parse_body(CommentBody)
-            authorised(plan_id)
-            return command_response(run(plan_id, body.comment, *context(f"{name}:{plan_id}", body)))
-        view.__name__ = name
-        return view
-
-    for name, summary, run in (
-        ("submit", "Submit a draft for approval (AllocationPlanSubmitted)", handlers.submit),
-        ("approve", "Approve a submitted plan; the approver is not the submitter (INV-16)", handlers.approve),
-        ("reject", "Reject a submitted plan back to draft; a comment is required", handlers.reject),
-        ("cancel", "Cancel a plan before release (AllocationCancelled)", handlers.cancel),
+    for name, summary, make in (
+        ("submit", "Submit a draft for approval (AllocationPlanSubmitted)", commands.SubmitPlan),
+        ("approve", "Approve a submitted plan; the approver is not the submitter (INV-16)", commands.ApprovePlan),
+        ("reject", "Reject a submitted plan back to draft; a comment is required", commands.RejectPlan),
+        ("cancel", "Cancel a plan before release (AllocationCancelled)", commands.CancelPlan),
     ):
-        view = requires(*PLAN_WRITERS)(transition(name, run))
-        view = documented(summary, tags=["plans"], request=CommentBody, responses={201: Accepted, 200: Accepted},
-                          errors=[404, 409])(view)
+        view = requires(*PLAN_WRITERS)(documented(summary, tags=["plans"], request=m.CommentBody, responses=WRITTEN,
+                                                  errors=[404, 409])(transition(name, make, authorised, bus)))
         bp.add_url_rule(f"/allocation-plans/<plan_id>/{name}", endpoint=name, view_func=view, methods=["POST"])
 
     @bp.post("/allocation-plans/<plan_id>/amendments")
     @requires(*PLAN_WRITERS)
     @documented("Amend a line of an approved plan; the plan must be approved again (INV-16)", tags=["plans"],
-                request=AmendBody, responses={201: Accepted, 200: Accepted}, errors=[404, 409])
-    def amend(plan_id: str):
-        body = parse_body(AmendBody)
+                request=m.AmendBody, responses=WRITTEN, errors=[404, 409])
+    @command(m.AmendBody, scope="amend:{plan_id}")
+    def amend(body: m.AmendBody, context: CommandContext, plan_id: str) -> AppendResult:
         authorised(plan_id)
-        return command_response(handlers.amend(plan_id, body.line_id, body.delta_doses, body.reason,
-                                               *context(f"amend:{plan_id}", body)))
+        return bus.handle(commands.AmendLine(plan_id, body.line_id, body.delta_doses, body.reason), context)
 
     @bp.post("/allocation-plans/<plan_id>/release")
     @requires(*PLAN_WRITERS)
     @documented("Release an approved plan (AllocationReleased per line, with lots picked EEFO)", tags=["plans"],
-                request=ReleaseBody, responses={201: Accepted, 200: Accepted}, errors=[404, 409],
+                request=m.ReleaseBody, responses=WRITTEN, errors=[404, 409],
                 description="Inventory dispatches shipments against each AllocationReleased. " + IDEMPOTENT)
-    def release(plan_id: str):
-        body = parse_body(ReleaseBody)
+    @command(m.ReleaseBody, scope="release:{plan_id}")
+    def release(body: m.ReleaseBody, context: CommandContext, plan_id: str) -> AppendResult:
         authorised(plan_id)
-        requested = {line.line_id: line.doses for line in body.lines} or None
-        return command_response(handlers.release(plan_id, requested, *context(f"release:{plan_id}", body)))
+        lines = tuple((line.line_id, line.doses) for line in body.lines)
+        return bus.handle(commands.ReleasePlan(plan_id, lines), context)
 
     return bp
+
+
+def transition(name: str, make, authorised, bus: CommandBus):
+    """The view of one state transition with a comment (submit, approve, reject, cancel)."""
+    def view(body: m.CommentBody, context: CommandContext, plan_id: str) -> AppendResult:
+        authorised(plan_id)
+        return bus.handle(make(plan_id, body.comment), context)
+
+    view.__name__ = name
+    return command(m.CommentBody, scope=name + ":{plan_id}")(view)

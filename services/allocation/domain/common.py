@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from eventkit.errors import DomainError
+from services.allocation.domain.holdings import Holding, committed_to
 
 SERIES = frozenset({"PRIMARY", "ADDITIONAL", "BOOSTER"})
 
@@ -67,6 +68,16 @@ class SupplyPicture:
     dispatched_for_plan: int = 0
     lot_outstanding: dict[str, int] = field(default_factory=dict)
     today: date | None = None
+    holdings_elsewhere: tuple[Holding, ...] = ()
+    """What each other plan still holds and the lots it may take it from (``committed_elsewhere`` in parts)."""
+
+    def committed_against(self, lot_ids: tuple[str, ...]) -> int:
+        """What other plans hold that must come from ``lot_ids`` (all of ``committed_elsewhere`` when the
+        plan pins no lot): see :mod:`services.allocation.domain.holdings`."""
+        if not lot_ids or not self.holdings_elsewhere:
+            return self.committed_elsewhere
+        supply = {lot.lot_id: lot.on_hand for lot in self.lots if lot.usable}
+        return committed_to(lot_ids, self.holdings_elsewhere, supply)
 
     def lot(self, lot_id: str) -> LotStock | None:
         return next((lot for lot in self.lots if lot.lot_id == lot_id), None)

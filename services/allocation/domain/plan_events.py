@@ -24,6 +24,8 @@ class AllocationPlanDrafted:
     issuing_province_code: str
     target_group_codes: tuple[str, ...]
     occurred_at: datetime
+    read_model_positions: tuple[str, ...] = ()
+    """Where the read models the decision read stood (``topic:partition:offset``): stamped by the handler."""
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,8 @@ class BatchAllocated:
     target_group_codes: tuple[str, ...]
     use_by_date: date
     occurred_at: datetime
+    read_model_positions: tuple[str, ...] = ()
+    """Where the read models the decision read stood (``topic:partition:offset``): stamped by the handler."""
 
 
 @dataclass(frozen=True)
@@ -48,6 +52,8 @@ class AllocationPlanSubmitted:
     level: str
     comment: str
     occurred_at: datetime
+    read_model_positions: tuple[str, ...] = ()
+    """Where the read models the decision read stood (``topic:partition:offset``): stamped by the handler."""
 
 
 @dataclass(frozen=True)
@@ -57,6 +63,8 @@ class AllocationPlanApproved:
     level: str
     comment: str
     occurred_at: datetime
+    read_model_positions: tuple[str, ...] = ()
+    """Where the read models the decision read stood (``topic:partition:offset``): stamped by the handler."""
 
 
 @dataclass(frozen=True)
@@ -83,7 +91,8 @@ class AllocationReleased:
     series: str
     dose_number: int
     occurred_at: datetime
-    shipment_ids: tuple[str, ...] = ()
+    read_model_positions: tuple[str, ...] = ()
+    """Where the read models the decision read stood (``topic:partition:offset``): stamped by the handler."""
 
 
 @dataclass(frozen=True)
@@ -94,6 +103,8 @@ class AllocationLineAmended:
     reason: str
     actor_id: str
     occurred_at: datetime
+    read_model_positions: tuple[str, ...] = ()
+    """Where the read models the decision read stood (``topic:partition:offset``): stamped by the handler."""
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ State machine (INV-16)::
 
 Lines are edited only in DRAFT. Stock (INV-15, INV-18) is checked when a plan starts to hold doses
 (draft and line edits, so a proposal never exceeds what is there), again at submission and approval
-(the world may have moved), at amendment, and at release (lot by lot).
+(the world may have moved), at amendment, and at release (lot by lot, :mod:`.release`).
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from eventkit.errors import DomainError, DuplicateEntity, NotFound
-from services.allocation.domain.common import SERIES, StockLine, SupplyPicture, require_whole_vials
+from eventkit.identity import same_actor
+from services.allocation.domain.common import SERIES, SupplyPicture, require_whole_vials
 from services.allocation.domain.plan_events import (  # noqa: F401 - re-exported: plans.<Event>
     AllocationCancelled,
     AllocationLineAmended,
@@ -48,6 +49,8 @@ class Line:
     target_group_codes: tuple[str, ...]
     use_by_date: date
     released: int = 0
+    picked: dict[str, int] = field(default_factory=dict)
+    """Doses per lot that releases of this line picked (what inventory is to ship, INV-15)."""
 
     @property
     def first_dose(self) -> bool:
@@ -107,7 +110,10 @@ def evolve(state: AllocationPlan, event: object) -> AllocationPlan:
             return replace(state, status=DRAFT, submitted_by="", approved_by="")
         case AllocationReleased():
             line = state.lines[event.line_id]
-            lines = {**state.lines, line.line_id: replace(line, released=line.released + event.doses)}
+            picked = dict(line.picked)
+            for lot in event.lines:
+                picked[lot.lot_id] = picked.get(lot.lot_id, 0) + lot.doses
+            lines = {**state.lines, line.line_id: replace(line, released=line.released + event.doses, picked=picked)}
             done = all(x.released >= x.doses for x in lines.values())
             return replace(state, lines=lines, status=RELEASED if done else state.status)
         case AllocationLineAmended():
@@ -207,7 +213,7 @@ def available_doses(plan: AllocationPlan, picture: SupplyPicture) -> int:
 def check_stock(plan: AllocationPlan, picture: SupplyPicture, field: str = "lines") -> None:
     """INV-15: what this plan holds + what others hold <= usable stock; INV-18: first doses leave the reserve."""
     holding = plan.total - picture.dispatched_for_plan
-    free = available_doses(plan, picture) - picture.committed_elsewhere
+    free = available_doses(plan, picture) - picture.committed_against(plan.lot_ids)
     if holding > free:
         raise DomainError(
             f"the plan holds {holding} doses but only {max(free, 0)} uncommitted usable doses of "
@@ -250,21 +256,21 @@ def draft_plan(state: AllocationPlan, command: DraftPlan, picture: SupplyPicture
 
 def allocate_line(state: AllocationPlan, spec: LineSpec, picture: SupplyPicture, now: datetime) -> list:
     """Add or replace a line of a draft (no edits once submitted or approved, INV-16)."""
-    _require_status(state, DRAFT, "lines are edited only while the plan is a draft; amend an approved plan")
+    require_status(state, DRAFT, "lines are edited only while the plan is a draft; amend an approved plan")
     line = check_line(state, spec, picture, "line", now)
     check_stock(evolve(state, line), picture, field="doses")
     return [line]
 
 
 def remove_line(state: AllocationPlan, line_id: str, decision: Decision) -> list:
-    _require_status(state, DRAFT, "lines are removed only while the plan is a draft")
-    line = _line(state, line_id)
+    require_status(state, DRAFT, "lines are removed only while the plan is a draft")
+    line = line_of(state, line_id)
     return [AllocationCancelled(state.plan_id, line_id, -line.doses, decision.comment or "removed from draft",
                                 decision.actor_id, decision.now)]
 
 
 def submit(state: AllocationPlan, decision: Decision, picture: SupplyPicture) -> list:
-    _require_status(state, DRAFT, "only a draft can be submitted")
+    require_status(state, DRAFT, "only a draft can be submitted")
     if not state.lines:
         raise DomainError("a plan needs at least one line", field="lines", rule="INV-15")
     check_stock(replace(state, status=SUBMITTED), picture)
@@ -272,15 +278,15 @@ def submit(state: AllocationPlan, decision: Decision, picture: SupplyPicture) ->
 
 
 def approve(state: AllocationPlan, decision: Decision, picture: SupplyPicture) -> list:
-    _require_status(state, SUBMITTED, "only a submitted plan can be approved")
-    if decision.actor_id == state.submitted_by:
+    require_status(state, SUBMITTED, "only a submitted plan can be approved")
+    if same_actor(decision.actor_id, state.submitted_by):  # eventkit.identity: case-insensitive subjects
         raise DomainError("four eyes: the approver must not be the submitter", field="actor_id", rule="INV-16")
     check_stock(state, picture)
     return [AllocationPlanApproved(state.plan_id, decision.actor_id, state.level, decision.comment, decision.now)]
 
 
 def reject(state: AllocationPlan, decision: Decision) -> list:
-    _require_status(state, SUBMITTED, "only a submitted plan can be rejected")
+    require_status(state, SUBMITTED, "only a submitted plan can be rejected")
     if not decision.comment.strip():
         raise DomainError("a rejection needs a comment", field="comment", rule="INV-16")
     return [AllocationPlanRejected(state.plan_id, decision.actor_id, state.level, decision.comment, decision.now)]
@@ -288,8 +294,8 @@ def reject(state: AllocationPlan, decision: Decision) -> list:
 
 def amend(state: AllocationPlan, line_id: str, delta: int, decision: Decision, picture: SupplyPicture) -> list:
     """Change an approved line; the plan goes back to SUBMITTED and needs another approver (INV-16)."""
-    _require_status(state, APPROVED, "only an approved plan is amended (edit a draft directly)")
-    line = _line(state, line_id)
+    require_status(state, APPROVED, "only an approved plan is amended (edit a draft directly)")
+    line = line_of(state, line_id)
     if line.released:
         raise DomainError("a line is not amended after doses were released", field="line_id", rule="INV-16")
     if delta == 0 or not decision.comment.strip():
@@ -309,61 +315,14 @@ def cancel(state: AllocationPlan, decision: Decision) -> list:
                                 decision.actor_id, decision.now)]
 
 
-def release(state: AllocationPlan, decision: Decision, picture: SupplyPicture,
-            requested: dict[str, int] | None = None) -> list:
-    """Release approved lines (all that is left, or ``requested`` doses per line); lots picked EEFO."""
-    _require_status(state, APPROVED, "no release before approval")
-    wanted = requested or {k: line.doses - line.released for k, line in state.lines.items()}
-    outstanding = dict(picture.lot_outstanding)
-    events = []
-    for index, (line_id, doses) in enumerate(wanted.items()):
-        line = _line(state, line_id, field=f"lines.{index}.line_id")
-        if doses <= 0 and requested is None:
-            continue
-        if doses <= 0 or doses > line.doses - line.released:
-            raise DomainError(f"released {doses} > approved {line.doses - line.released} left on line {line_id}",
-                              field=f"lines.{index}.doses", rule="INV-15")
-        require_whole_vials(doses, picture.doses_per_vial, f"lines.{index}.doses")
-        picked = _pick_lots(state, line, doses, picture, outstanding, f"lines.{index}.doses")
-        events.append(AllocationReleased(
-            state.plan_id, line_id, doses, state.source_location_id, line.recipient_unit_id,
-            line.recipient_unit_kind, line.recipient_location_id, state.presentation_id, picked,
-            line.use_by_date, line.series, line.dose_number, decision.now))
-    return events
-
-
-def _pick_lots(plan: AllocationPlan, line: Line, doses: int, picture: SupplyPicture, outstanding: dict[str, int],
-               field: str) -> tuple[StockLine, ...]:
-    """Earliest effective expiry first, among usable lots expiring on or after the line's use-by (INV-17)."""
-    candidates = sorted(
-        (lot for lot in picture.lots
-         if lot.usable and (not plan.lot_ids or lot.lot_id in plan.lot_ids)
-         and lot.effective_expiry is not None and lot.effective_expiry >= line.use_by_date),
-        key=lambda lot: (lot.effective_expiry, lot.lot_id))
-    per_vial = max(picture.doses_per_vial, 1)
-    picked, left = [], doses
-    for lot in candidates:
-        free = lot.on_hand - outstanding.get(lot.lot_id, 0)
-        take = min(left, free - free % per_vial)
-        if take <= 0:
-            continue
-        picked.append(StockLine(lot.lot_id, take, take // per_vial))
-        outstanding[lot.lot_id] = outstanding.get(lot.lot_id, 0) + take
-        left -= take
-        if left == 0:
-            return tuple(picked)
-    raise DomainError(f"only {doses - left} of {doses} doses are in usable lots at {plan.source_location_id} "
-                      f"that expire on or after {line.use_by_date}", field=field, rule="INV-15")
-
-
-def _require_status(state: AllocationPlan, status: str, why: str) -> None:
+def require_status(state: AllocationPlan, status: str, why: str) -> None:
     if not state.status:
         raise NotFound(f"no allocation plan {state.plan_id or ''}".strip(), field="plan_id")
     if state.status != status:
         raise DomainError(f"{why} (the plan is {state.status})", field="status", rule="INV-16")
 
 
-def _line(state: AllocationPlan, line_id: str, field: str = "line_id") -> Line:
+def line_of(state: AllocationPlan, line_id: str, field: str = "line_id") -> Line:
     if line_id not in state.lines:
         raise NotFound(f"plan {state.plan_id} has no line {line_id}", field=field)
     return state.lines[line_id]

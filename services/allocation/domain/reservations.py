@@ -5,11 +5,15 @@ first doses given - second doses given - second doses already allocated to the u
 emits the difference (``DosesReservedForSecondDose`` when the need grew, ``ReservationReleased`` when it
 shrank) and nothing when it is unchanged. Plans from the holding store cannot use the reserve for first
 doses (INV-18, checked by :func:`services.allocation.domain.plans.check_stock`).
+
+Reserves follow the doses (issue 17): each PRIMARY first or second dose given, or entered in error, recomputes
+the reserves of its unit and product (:func:`to_follow`) - by the reserve worker, not only on request.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 
 from eventkit.errors import DomainError
@@ -30,6 +34,8 @@ class DosesReservedForSecondDose:
     first_doses_given: int
     second_doses_given: int
     occurred_at: datetime
+    read_model_positions: tuple[str, ...] = ()
+    """Where the read models the decision read stood (``topic:partition:offset``): stamped by the handler."""
 
 
 @dataclass(frozen=True)
@@ -43,12 +49,18 @@ class ReservationReleased:
     first_doses_given: int
     second_doses_given: int
     occurred_at: datetime
+    read_model_positions: tuple[str, ...] = ()
+    """Where the read models the decision read stood (``topic:partition:offset``): stamped by the handler."""
 
 
 @dataclass(frozen=True)
 class Reserve:
     reservation_id: str = ""
     doses: int = 0
+    held_at_location_id: str = ""
+    presentation_id: str = ""
+    unit_id: str = ""
+    cohort: str = ""
 
     @classmethod
     def empty(cls) -> Reserve:
@@ -56,10 +68,10 @@ class Reserve:
 
 
 def evolve(state: Reserve, event: object) -> Reserve:
-    if isinstance(event, DosesReservedForSecondDose):
-        return replace(state, reservation_id=event.reservation_id, doses=state.doses + event.doses)
-    if isinstance(event, ReservationReleased):
-        return replace(state, reservation_id=event.reservation_id, doses=state.doses - event.doses)
+    if isinstance(event, DosesReservedForSecondDose | ReservationReleased):
+        delta = event.doses if isinstance(event, DosesReservedForSecondDose) else -event.doses
+        return Reserve(event.reservation_id, state.doses + delta, event.held_at_location_id, event.presentation_id,
+                       event.unit_id, event.cohort)
     raise TypeError(f"Reserve cannot apply {type(event).__name__}")
 
 
@@ -89,3 +101,15 @@ def recompute(state: Reserve, command: RecomputeReserve, now: datetime) -> list:
     if delta < 0:
         return [ReservationReleased(*fields)]
     return []
+
+
+def to_follow(reserves: Iterable[Reserve], unit_id: str, presentation_id: str,
+              series_doses: int) -> list[tuple[str | None, str]]:
+    """The reserves a dose of ``presentation_id`` given in ``unit_id`` changes, as (holding store, cohort): every
+    reserve of that unit and product wherever it is held, or - when it has none yet - the national store's (the
+    default of ``POST /v1/second-dose-reserves``; ``None`` = the national store). None for a one-dose product."""
+    if series_doses < 2:
+        return []
+    held = sorted((r.held_at_location_id, r.cohort) for r in reserves
+                  if r.unit_id == unit_id and r.presentation_id == presentation_id)
+    return held or [(None, "")]

@@ -10,9 +10,10 @@ yet booked, of a lot of the session's presentation that is usable and not expire
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from datetime import date, datetime
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, tzinfo
 
+from eventkit.clock import CAMPAIGN_ZONE, campaign_date
 from eventkit.errors import DomainError, DuplicateEntity, NotFound
 from services.allocation.domain.common import SERIES, LotStock, StockLine, require_whole_vials
 
@@ -36,6 +37,8 @@ class SessionPlanned:
     target_dose_numbers: tuple[int, ...]
     district_health_centre_id: str
     occurred_at: datetime
+    read_model_positions: tuple[str, ...] = ()
+    """Where the read models the decision read stood (``topic:partition:offset``): stamped by the handler."""
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,8 @@ class SessionStockDispensed:
     to_site_id: str
     lines: tuple[StockLine, ...]
     dispensed_at: datetime
+    read_model_positions: tuple[str, ...] = ()
+    """Where the read models the decision read stood (``topic:partition:offset``): stamped by the handler."""
 
     @property
     def occurred_at(self) -> datetime:
@@ -60,6 +65,8 @@ class SessionPlan:
     presentation_id: str = ""
     capacity_persons: int = 0
     dispensed: int = 0
+    dispensed_lots: dict[str, int] = field(default_factory=dict)
+    """Doses per lot dispensed from the district store to the site (INV-19's outstanding doses)."""
 
     @classmethod
     def empty(cls) -> SessionPlan:
@@ -71,7 +78,10 @@ def evolve(state: SessionPlan, event: object) -> SessionPlan:
         return SessionPlan(event.session_id, event.site_id, event.district_health_centre_id, event.session_date,
                            event.presentation_id, capacity(event.injection_tables, event.starts_at, event.ends_at))
     if isinstance(event, SessionStockDispensed):
-        return replace(state, dispensed=state.dispensed + sum(line.doses for line in event.lines))
+        lots = dict(state.dispensed_lots)
+        for line in event.lines:
+            lots[line.lot_id] = lots.get(line.lot_id, 0) + line.doses
+        return replace(state, dispensed=state.dispensed + sum(line.doses for line in event.lines), dispensed_lots=lots)
     raise TypeError(f"SessionPlan cannot apply {type(event).__name__}")
 
 
@@ -108,7 +118,9 @@ class PlanSession:
     target_dose_numbers: tuple[int, ...] = ()
 
 
-def plan_session(state: SessionPlan, command: PlanSession, site: Site | None, now: datetime) -> list:
+def plan_session(state: SessionPlan, command: PlanSession, site: Site | None, now: datetime,
+                 zone: tzinfo = CAMPAIGN_ZONE) -> list:
+    """``starts_at`` falls on ``session_date`` in the campaign zone, whatever offset it was written in."""
     if state.session_id:
         raise DuplicateEntity(f"session {command.session_id} already exists", field="session_id")
     if site is None or site.kind != "SITE" or not _active(site, command.session_date):
@@ -117,8 +129,12 @@ def plan_session(state: SessionPlan, command: PlanSession, site: Site | None, no
     if not 1 <= command.injection_tables <= site.injection_tables:
         raise DomainError(f"the site has {site.injection_tables} injection tables", field="injection_tables",
                           rule="INV-19")
-    if command.ends_at <= command.starts_at or command.starts_at.date() != command.session_date:
-        raise DomainError("a session starts on its date and ends after it starts", field="ends_at", rule="INV-19")
+    starts_on = campaign_date(command.starts_at, zone)
+    if starts_on != command.session_date:
+        raise DomainError(f"starts_at falls on {starts_on} in the campaign's time zone, not on the session date "
+                          f"{command.session_date}", field="starts_at", rule="INV-19")
+    if command.ends_at <= command.starts_at:
+        raise DomainError("a session ends after it starts", field="ends_at", rule="INV-19")
     cap = capacity(command.injection_tables, command.starts_at, command.ends_at)
     if not 0 < command.planned_persons <= cap:
         raise DomainError(f"{command.planned_persons} persons exceed the capacity of {cap} "

@@ -4,10 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-SUPPLY_TOPIC = "vaxtrail.inventory.v1"
-DEMAND_TOPIC = "vaxtrail.registration.v1"
-DOSES_TOPIC = "vaxtrail.immunization.v1"
-
 
 def day(text: str) -> date | None:
     """A ``YYYY-MM-DD`` wire date, or None for the empty string (not given)."""

@@ -3,11 +3,9 @@ groups (registration topic). Only person ids and codes are kept: never names, do
 
 from __future__ import annotations
 
-from eventkit.codec import decode_message, topic_event_types
 from eventkit.projections import Projection
-from services.allocation.projections.common import DEMAND_TOPIC
-
-P = "vaxtrail.registration.v1."
+from eventkit.readmodels import declare
+from vaxtrail.registration.v1 import events_pb2 as registration
 
 
 def _person(conn, person_id: str) -> None:
@@ -47,22 +45,16 @@ def merged(conn, event, m) -> None:
 
 
 HANDLERS = {
-    P + "RegistrationApproved": approved,
-    P + "RegistrationRejected": rejected,
-    P + "PersonAssignedToDistrict": assigned,
-    P + "PriorityGroupAssigned": group_assigned,
-    P + "PriorityGroupRevoked": group_revoked,
-    P + "PersonsMerged": merged,
+    registration.RegistrationApproved: approved,
+    registration.RegistrationRejected: rejected,
+    registration.PersonAssignedToDistrict: assigned,
+    registration.PriorityGroupAssigned: group_assigned,
+    registration.PriorityGroupRevoked: group_revoked,
+    registration.PersonsMerged: merged,
 }
 
 
-def demand(topic: str = DEMAND_TOPIC) -> Projection:
-    return Projection(
-        name="demand",
-        topics=(topic,),
-        handlers=HANDLERS,
-        # Registrations, corrections and appointments carry personal data or nothing demand needs.
-        ignored=topic_event_types("registration") - HANDLERS.keys(),
-        tables=("demand_people", "demand_groups"),
-        decoder=decode_message,
-    )
+def demand() -> Projection:
+    # Every other registration event is ignored: registrations, corrections and appointments carry personal
+    # data or nothing demand needs.
+    return declare("demand", HANDLERS, tables=("demand_people", "demand_groups"))

@@ -11,11 +11,10 @@ session are also recorded per reference, so outstanding (allocated, not yet ship
 
 from __future__ import annotations
 
-from eventkit.codec import decode_message, topic_event_types
 from eventkit.projections import Projection
-from services.allocation.projections.common import SUPPLY_TOPIC, day
-
-P = "vaxtrail.inventory.v1."
+from eventkit.readmodels import declare
+from services.allocation.projections.common import day
+from vaxtrail.inventory.v1 import events_pb2 as inventory
 
 
 def _move(conn, event, location_id: str, lot_id: str, doses: int) -> None:
@@ -34,14 +33,14 @@ def _move(conn, event, location_id: str, lot_id: str, doses: int) -> None:
 def location_registered(conn, event, m) -> None:
     conn.execute(
         "INSERT INTO supply_locations (location_id, kind, name, parent_id, province_code, district_code,"
-        " injection_tables, active_from, active_until, special_unit_type)"
-        " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, NULL, %s) ON CONFLICT (location_id) DO UPDATE SET"
+        " injection_tables, active_from, active_until, special_unit_type, registered_at)"
+        " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, NULL, %s, %s) ON CONFLICT (location_id) DO UPDATE SET"
         " kind = excluded.kind, name = excluded.name, parent_id = excluded.parent_id,"
         " province_code = excluded.province_code, district_code = excluded.district_code,"
         " injection_tables = excluded.injection_tables, active_from = excluded.active_from,"
         " special_unit_type = excluded.special_unit_type",
         (m.location_id, m.kind, m.name, m.parent_id, m.province_code, m.district_code, m.injection_tables,
-         day(m.active_from), m.special_unit_type))
+         day(m.active_from), m.special_unit_type, event.occurred_at))
 
 
 def location_deactivated(conn, event, m) -> None:
@@ -84,14 +83,17 @@ def dose_received(conn, event, m) -> None:
 
 
 def shipment_dispatched(conn, event, m) -> None:
+    # A shipment fulfils a released line (plan id) or carries a session's dispensation to its site (session id;
+    # older shipments named the session as ``allocation_plan_id``): either way the promise has left the store.
+    reference = m.session_id or m.allocation_plan_id
     for line in m.lines:
         _move(conn, event, m.from_location_id, line.lot_id, -line.doses)
-        if m.allocation_plan_id:
+        if reference:
             conn.execute(
                 "INSERT INTO supply_dispatched (event_id, reference_id, line_id, lot_id, doses)"
                 " VALUES (%s, %s, %s, %s, %s) ON CONFLICT (event_id, lot_id) DO UPDATE"
                 " SET doses = supply_dispatched.doses + excluded.doses",
-                (event.event_id, m.allocation_plan_id, m.allocation_line_id, line.lot_id, line.doses))
+                (event.event_id, reference, m.allocation_line_id, line.lot_id, line.doses))
 
 
 def shipment_received(conn, event, m) -> None:
@@ -124,33 +126,26 @@ def movement_reversed(conn, event, m) -> None:
 
 
 HANDLERS = {
-    P + "LocationRegistered": location_registered,
-    P + "LocationDeactivated": location_deactivated,
-    P + "PresentationDefined": presentation_defined,
-    P + "LotRegistered": lot_registered,
-    P + "LotExpiryExtended": lot_expiry_extended,
-    P + "LotSuspended": lot_status("SUSPENDED"),
-    P + "LotReleased": lot_status("RELEASED"),
-    P + "LotRecalled": lot_status("RECALLED"),
-    P + "DoseReceived": dose_received,
-    P + "ShipmentDispatched": shipment_dispatched,
-    P + "ShipmentReceived": shipment_received,
-    P + "ShipmentReturned": shipment_returned,
-    P + "StockAdjusted": stock_adjusted,
-    P + "PhysicalCountRecorded": physical_count,
-    P + "StockMovementReversed": movement_reversed,
+    inventory.LocationRegistered: location_registered,
+    inventory.LocationDeactivated: location_deactivated,
+    inventory.PresentationDefined: presentation_defined,
+    inventory.LotRegistered: lot_registered,
+    inventory.LotExpiryExtended: lot_expiry_extended,
+    inventory.LotSuspended: lot_status("SUSPENDED"),
+    inventory.LotReleased: lot_status("RELEASED"),
+    inventory.LotRecalled: lot_status("RECALLED"),
+    inventory.DoseReceived: dose_received,
+    inventory.ShipmentDispatched: shipment_dispatched,
+    inventory.ShipmentReceived: shipment_received,
+    inventory.ShipmentReturned: shipment_returned,
+    inventory.StockAdjusted: stock_adjusted,
+    inventory.PhysicalCountRecorded: physical_count,
+    inventory.StockMovementReversed: movement_reversed,
 }
 
 
-def supply(topic: str = SUPPLY_TOPIC) -> Projection:
-    return Projection(
-        name="supply",
-        topics=(topic,),
-        handlers=HANDLERS,
-        # Lost shipments were already taken off at dispatch; cold-chain events reach stock through the
-        # StockAdjusted write-offs inventory records after an assessment.
-        ignored=topic_event_types("inventory") - HANDLERS.keys(),
-        tables=("supply_locations", "supply_presentations", "supply_lots", "supply_stock", "supply_movements",
-                "supply_dispatched"),
-        decoder=decode_message,
-    )
+def supply() -> Projection:
+    # Every other inventory event is ignored: lost shipments were already taken off at dispatch, cold-chain
+    # events reach stock through the StockAdjusted write-offs inventory records after an assessment.
+    return declare("supply", HANDLERS, tables=("supply_locations", "supply_presentations", "supply_lots",
+                                               "supply_stock", "supply_movements", "supply_dispatched"))

@@ -29,6 +29,7 @@ from datetime import datetime, timedelta
 
 from eventkit.errors import DomainError
 from services.certificate.domain import uvci
+from services.certificate.domain.commands import RevokeCertificate
 from services.certificate.domain.events import (
     CertificateIssued,
     CertificateReinstated,
@@ -50,7 +51,7 @@ REVOCATION_REASONS = frozenset({"DOSE_ENTERED_IN_ERROR", "DOSE_CORRECTED", "IDEN
 
 
 __all__ = ["CertificateIssued", "CertificateReinstated", "CertificateReissued", "CertificateRevoked",
-           "CertificateSuspended", "PersonCertificates", "evolve", "revoke", "synchronise"]
+           "CertificateSuspended", "PersonCertificates", "RevokeCertificate", "evolve", "revoke", "synchronise"]
 
 
 def aggregate_id(person_id: str) -> str:
@@ -85,7 +86,13 @@ class PersonCertificates:
         return cls()
 
     def get(self, certificate_id: str) -> Held | None:
-        return next((h for h in self.held if h.certificate_id == certificate_id), None)
+        """The certificate with this UVCI - or with the same UVCI under another check character (those
+        issued before the check character followed the guideline, see :mod:`.uvci`)."""
+        exact = next((h for h in self.held if h.certificate_id == certificate_id), None)
+        if exact is not None:
+            return exact
+        wanted = uvci.body(certificate_id)
+        return next((h for h in self.held if uvci.body(h.certificate_id) == wanted), None)
 
     def current_of(self, fmt: str) -> Held | None:
         wanted = dict(self.current).get(fmt)
@@ -156,13 +163,6 @@ class Synchronise:
 
 
 @dataclass(frozen=True)
-class RevokeCertificate:
-    certificate_id: str
-    reason: str
-    now: datetime
-
-
-@dataclass(frozen=True)
 class Desired:
     certificate_id: str
     level: Level
@@ -221,7 +221,7 @@ def synchronise(state: PersonCertificates, command: Synchronise, *, issue: Issue
         if reason:
             events.append(CertificateRevoked(certificate_id, reason, record.person_id, now))
             revoked_now.add(certificate_id)
-    desired = desired_certificates(record, command.country)
+    desired = {fmt: _as_held(state, want) for fmt, want in desired_certificates(record, command.country).items()}
     issued: list[CertificateIssued] = []
     for fmt, want in desired.items():
         previous = state.current_of(fmt)
@@ -250,6 +250,13 @@ def synchronise(state: PersonCertificates, command: Synchronise, *, issue: Issue
     return events
 
 
+def _as_held(state: PersonCertificates, want: Desired) -> Desired:
+    """The desired certificate under the UVCI the person already holds for it (same identifier, earlier
+    check character), so a certificate issued before the check character changed is never issued again."""
+    held = state.get(want.certificate_id)
+    return replace(want, certificate_id=held.certificate_id) if held is not None else want
+
+
 def _due_for_renewal(previous: Held, revoked_now: set[str], command: Synchronise) -> bool:
     """An active current certificate close to its expiry is renewed - at most monthly, so a certificate
     whose expiry was clamped to its signer's notAfter cannot be renewed in a loop (rotate the signer)."""
@@ -274,7 +281,7 @@ def _suspensions(state, record: CanonicalRecord, issued, revoked_now: set[str], 
     return events
 
 
-def revoke(state: PersonCertificates, command: RevokeCertificate) -> list[object]:
+def revoke(state: PersonCertificates, command: RevokeCertificate, now: datetime) -> list[object]:
     """A manual revocation (e.g. fraud). A revocation is final: revoking twice is refused (INV-33)."""
     held = state.get(command.certificate_id)
     if held is None:
@@ -285,4 +292,4 @@ def revoke(state: PersonCertificates, command: RevokeCertificate) -> list[object
     if held.status == REVOKED:
         raise DomainError(f"certificate {command.certificate_id} is already revoked; a revocation is final",
                           field="certificate_id", rule="INV-33")
-    return [CertificateRevoked(command.certificate_id, command.reason, state.person_id, command.now)]
+    return [CertificateRevoked(held.certificate_id, command.reason, state.person_id, now)]

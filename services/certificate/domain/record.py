@@ -8,7 +8,8 @@ Valid doses are the ones not entered in error and not from a recalled lot. The l
 
 - ``PARTIAL``  at least one valid dose, primary series not complete;
 - ``COMPLETE`` valid primary doses >= the series doses of the primary product (2 for AstraZeneca,
-  1 for Janssen);
+  1 for Janssen); for a multi-component product (Sputnik V: component I then II) each dose must be a
+  different component - component II twice is not a complete series;
 - ``BOOSTER``  complete, plus a valid booster or additional dose.
 """
 
@@ -18,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
-from services.certificate.domain.products import ProductCodes
+from eventkit.product_codes import ProductCodes
 
 
 class Level(StrEnum):
@@ -64,6 +65,7 @@ class Dose:
     status: str = VALID
     lot_status: str = RELEASED
     earlier_revisions: tuple[str, ...] = ()  # revisions replaced by DoseCorrected, oldest first
+    component: str = ""  # "I" / "II" of a multi-component product (from its vaccine code), else ""
 
     @property
     def ref(self) -> tuple[str, str]:
@@ -100,7 +102,9 @@ def level_of(doses: list[Dose]) -> Level | None:
         return None
     primary = [d for d in doses if d.series == PRIMARY]
     required = primary[0].product.series_doses if primary else 0
-    complete = bool(primary) and len(primary) >= max(1, required)
+    components = {d.component for d in primary if d.component}
+    counted = len(components) if components else len(primary)
+    complete = bool(primary) and counted >= max(1, required)
     if complete and any(d.series in (ADDITIONAL, BOOSTER) for d in doses):
         return Level.BOOSTER
     return Level.COMPLETE if complete else Level.PARTIAL

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from services.certificate.domain.certificates import EU_DCC, CertificateIssued, IssueRequest
 from services.certificate.formats import hcert, shc
 from services.certificate.signing.keyring import Keyring
+from services.certificate.signing.livekeys import LiveKeyring, current
 
 
 @dataclass(frozen=True)
@@ -22,20 +23,21 @@ class Signed:
 
 
 class CertificateFactory:
-    def __init__(self, keyring: Keyring, *, issuer_name: str, shc_issuer_url: str) -> None:
+    def __init__(self, keyring: Keyring | LiveKeyring, *, issuer_name: str, shc_issuer_url: str) -> None:
         self._keyring = keyring
         self._issuer_name = issuer_name
         self._shc_issuer_url = shc_issuer_url
 
     def sign(self, request: IssueRequest) -> Signed:
+        keyring = current(self._keyring)  # a LiveKeyring: the active keys after a rotation, no restart
         if request.format == EU_DCC:
-            dsc = self._keyring.active_dsc
+            dsc = keyring.active_dsc
             expires = min(request.expires_at, dsc.certificate.not_valid_after_utc)
-            claims = hcert.cwt_claims(self._keyring.country, hcert.dcc_payload(request, self._issuer_name),
+            claims = hcert.cwt_claims(keyring.country, hcert.dcc_payload(request, self._issuer_name),
                                       request.issued_at, expires)
             return Signed(self._event(request, base64.b64encode(dsc.kid).decode(), expires, claims),
                           hcert.encode_hc1(dsc, claims))
-        key = self._keyring.active_shc
+        key = keyring.active_shc
         payload = shc.shc_payload(request, self._shc_issuer_url, request.issued_at, request.expires_at)
         return Signed(self._event(request, key.kid, request.expires_at, payload),
                       shc.to_numeric(shc.encode_jws(key, payload)))

@@ -8,8 +8,8 @@ verifier must not accept them while their lot is under review) and leave the lis
 
 from __future__ import annotations
 
-from eventkit.codec import topic_event_types
 from eventkit.projections import Projection
+from eventkit.readmodels import declare
 from services.certificate.domain import certificates as domain
 
 REVOCATION = "revocation"
@@ -64,16 +64,12 @@ def reissued(conn, event, e: domain.CertificateReissued) -> None:
         (e.reissued_at, e.new_certificate_id))
 
 
-HANDLERS = {
-    "vaxtrail.certificate.v1.CertificateIssued": issued,
-    "vaxtrail.certificate.v1.CertificateRevoked": revoked,
-    "vaxtrail.certificate.v1.CertificateSuspended": suspended,
-    "vaxtrail.certificate.v1.CertificateReinstated": reinstated,
-    "vaxtrail.certificate.v1.CertificateReissued": reissued,
-}
-
-
-def certificate_views(topic: str, codec) -> Projection:
-    return Projection(name="certificate_views", topics=(topic,), handlers=HANDLERS,
-                      ignored=topic_event_types("certificate") - HANDLERS.keys(),
-                      tables=("certificate_view", "list_versions"), decoder=codec.decode)
+def certificate_views(codec) -> Projection:
+    """Declared by event class; every other type of the certificate topic (key events, audit) is ignored."""
+    return declare("certificate_views", {
+        domain.CertificateIssued: issued,
+        domain.CertificateRevoked: revoked,
+        domain.CertificateSuspended: suspended,
+        domain.CertificateReinstated: reinstated,
+        domain.CertificateReissued: reissued,
+    }, codec=codec, tables=("certificate_view", "list_versions"))

@@ -40,13 +40,22 @@ def b45decode(text: str) -> bytes:
     if 255 in values:
         bad = next((c for c in text if c not in _INDEX), "?")
         raise Base45Error(f"character {bad!r} is not in the Base45 alphabet")
-    out: list[int] = []
     full = len(values) - len(values) % 3
-    for i in range(0, full, 3):
-        n = values[i] + values[i + 1] * 45 + values[i + 2] * 2025
-        if n > 0xFFFF:
-            raise Base45Error("a Base45 triple exceeds 65535")
-        out += (n >> 8, n & 0xFF)
+    triples = full // 3
+    # Every triple c, d, e is n = c + 45 d + 2025 e. Rather than a Python loop over ~180 triples (a verifier's
+    # costliest step after the signature), each digit position becomes one big integer with a 32-bit lane per
+    # triple, so that three multiply-adds compute every n at once (no lane carries: n <= 91,124).
+    total = 0
+    for position, weight in ((0, 1), (1, 45), (2, 2025)):
+        lanes = bytearray(4 * triples)
+        lanes[3::4] = values[position:full:3]
+        total += weight * int.from_bytes(lanes, "big")
+    words = total.to_bytes(4 * triples, "big")
+    if words[1::4].count(0) != triples:  # some n needs 17 bits
+        raise Base45Error("a Base45 triple exceeds 65535")
+    out = bytearray(2 * triples)
+    out[0::2] = words[2::4]
+    out[1::2] = words[3::4]
     if full < len(values):
         n = values[full] + values[full + 1] * 45
         if n > 0xFF:

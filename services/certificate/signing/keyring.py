@@ -4,7 +4,7 @@ Layout (``CERTIFICATE_KEYS_DIR``)::
 
     keyring.json            version, country, and every key with its status (active / retired / withdrawn)
     csca.cert.pem           the country signing CA (trust anchor that verifiers pin)
-    csca.key.pem            its private key - needed only by ``keys init/rotate``; keep it OFFLINE in
+    csca.key.pem            its private key - needed only by ``keytool init/rotate``; keep it OFFLINE in
                             production (the service never reads it)
     list-signer.{cert,key}.pem   signs the trust list and the revocation list (certificate issued by the CSCA)
     dsc/<name>.{cert,key}.pem    document signers: X.509, P-256, EKU vaccination, issued by the CSCA
@@ -35,7 +35,14 @@ from services.certificate.signing.signer import FileSigner, Signer, jwk_thumbpri
 DCC_EKU_TEST = x509.ObjectIdentifier("1.3.6.1.4.1.1847.2021.1.1")
 DCC_EKU_VACCINATION = x509.ObjectIdentifier("1.3.6.1.4.1.1847.2021.1.2")
 DCC_EKU_RECOVERY = x509.ObjectIdentifier("1.3.6.1.4.1.1847.2021.1.3")
-DCC_EKUS = frozenset({DCC_EKU_TEST, DCC_EKU_VACCINATION, DCC_EKU_RECOVERY})
+# Member states' document signers use both arcs: the one of the specification and 1.3.6.1.4.1.0.1847.2021.1.*
+# (as the EU verifier apps accept); each OID names the certificate type it allows.
+DCC_EKU_KINDS: dict[x509.ObjectIdentifier, str] = {
+    x509.ObjectIdentifier(f"{arc}.2021.1.{n}"): kind
+    for arc in ("1.3.6.1.4.1.1847", "1.3.6.1.4.1.0.1847")
+    for n, kind in ((1, "test"), (2, "vaccination"), (3, "recovery"))
+}
+DCC_EKUS = frozenset(DCC_EKU_KINDS)
 
 CSCA_YEARS = 10
 LIST_SIGNER_YEARS = 3
@@ -176,7 +183,8 @@ def _cert_pem(cert: x509.Certificate) -> bytes:
 def _manifest(directory: Path) -> dict:
     path = directory / "keyring.json"
     if not path.exists():
-        raise KeyringError(f"{path} does not exist; create the keys with `python -m services.certificate.keys init`")
+        raise KeyringError(f"{path} does not exist; create the keys with"
+                           " `python -m services.certificate.signing.keytool init`")
     return json.loads(path.read_text())
 
 
@@ -294,5 +302,5 @@ def load_keyring(directory: Path) -> Keyring:
     return Keyring(manifest["country"], manifest["version"], csca, list_cert, list_signer, dscs, tuple(shc))
 
 
-__all__ = ["DCC_EKU_VACCINATION", "DocumentSigner", "HealthCardKey", "Keyring", "KeyringError", "dcc_kid",
+__all__ = ["DCC_EKU_KINDS", "DCC_EKU_VACCINATION", "DocumentSigner", "HealthCardKey", "Keyring", "KeyringError", "dcc_kid",
            "init_keyring", "issue_signer_certificate", "load_keyring", "rotate_keyring", "withdraw_key"]

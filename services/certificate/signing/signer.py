@@ -15,7 +15,7 @@ from typing import Protocol
 
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
-from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature, encode_dss_signature
+from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 
 ES256 = "ES256"
 PS256 = "PS256"
@@ -67,6 +67,23 @@ class FileSigner:
         return self._key.sign(message, padding.PSS(padding.MGF1(hashes.SHA256()), 32), hashes.SHA256())
 
 
+_ECDSA_SHA256 = ec.ECDSA(hashes.SHA256())
+
+
+def _der_integer(value: bytes) -> bytes:
+    value = value.lstrip(b"\x00") or b"\x00"
+    if value[0] & 0x80:
+        value = b"\x00" + value
+    return b"\x02" + bytes((len(value),)) + value
+
+
+def der_signature(signature: bytes) -> bytes:
+    """A 64-byte JOSE/COSE ES256 signature (r || s) as the DER ``SEQUENCE { r, s }`` OpenSSL verifies; the
+    same bytes as ``encode_dss_signature``, without two big-integer conversions per verification."""
+    body = _der_integer(signature[:32]) + _der_integer(signature[32:])
+    return b"\x30" + bytes((len(body),)) + body
+
+
 def verify_signature(public_key, algorithm: str, message: bytes, signature: bytes) -> bool:
     """Whether ``signature`` (JOSE/COSE form) over ``message`` verifies with ``public_key`` under ``algorithm``."""
     from cryptography.exceptions import InvalidSignature
@@ -75,8 +92,7 @@ def verify_signature(public_key, algorithm: str, message: bytes, signature: byte
         if algorithm == ES256:
             if not isinstance(public_key, ec.EllipticCurvePublicKey) or len(signature) != 64:
                 return False
-            der = encode_dss_signature(int.from_bytes(signature[:32], "big"), int.from_bytes(signature[32:], "big"))
-            public_key.verify(der, message, ec.ECDSA(hashes.SHA256()))
+            public_key.verify(der_signature(signature), message, _ECDSA_SHA256)
             return True
         if algorithm == PS256:
             if not isinstance(public_key, rsa.RSAPublicKey):

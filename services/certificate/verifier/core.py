@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 
 from cryptography import x509
 
@@ -15,6 +16,7 @@ from services.certificate.signing.lists import (
     certificate_issued_by,
     open_list,
 )
+from services.certificate.signing.signer import algorithm_of, public_key_from_jwk
 
 REASONS: dict[str, str] = {
     "PREFIX": "wrong or missing prefix (HC1: / shc:/)",
@@ -41,7 +43,9 @@ REASONS: dict[str, str] = {
     "EXP_BEYOND_DSC": "expiry beyond the signer certificate's notAfter",
     "IAT_BEFORE_DSC": "issued before the signer certificate's notBefore",
     "KEY_USAGE": "signer's key usage excludes vaccination certificates",
+    "DSC_MALFORMED": "signer certificate's extensions cannot be parsed",
     "SCHEMA": "payload fails the schema",
+    "VALUE_SET": "a coded value outside the EU value sets",
     "ENTRY_COUNT": "zero or several certificate entries",
     "REVOKED": "certificate revoked (or suspended)",
 }
@@ -70,11 +74,43 @@ class Verified:
 
 @dataclass(frozen=True)
 class TrustedSigner:
+    """A signer of the trust list. What a verification asks of its certificate (key, algorithm, validity,
+    key usage) is worked out once, on first use, and kept with it: the trust list changes, a signer does not."""
+
     key_id: str
     status: str
     withdrawn_at: datetime | None
     certificate: x509.Certificate | None = None
     jwk: dict | None = None
+
+    @cached_property
+    def public_key(self):
+        return self.certificate.public_key() if self.certificate is not None else public_key_from_jwk(self.jwk)
+
+    @cached_property
+    def algorithm(self) -> str:
+        return algorithm_of(self.public_key)
+
+    @cached_property
+    def valid_from(self) -> datetime:
+        return self.certificate.not_valid_before_utc
+
+    @cached_property
+    def valid_until(self) -> datetime:
+        return self.certificate.not_valid_after_utc
+
+    @cached_property
+    def extended_key_usages(self) -> frozenset | None:
+        """The certificate's extended key usage OIDs (empty without the extension); None when its extensions
+        cannot be parsed (an empty EKU sequence, a DER-encoded default value...): a verifier rejects it."""
+        try:
+            extensions = self.certificate.extensions
+        except ValueError:
+            return None
+        try:
+            return frozenset(extensions.get_extension_for_class(x509.ExtendedKeyUsage).value)
+        except x509.ExtensionNotFound:
+            return frozenset()
 
 
 @dataclass
@@ -133,13 +169,4 @@ def withdrawn(signer: TrustedSigner, at: datetime) -> bool:
     return signer.withdrawn_at is None or signer.withdrawn_at <= at
 
 
-def verify(text: str, store: TrustStore, *, at: datetime) -> Verified:
-    """Verify an ``HC1:`` or ``shc:/`` string at ``at``; raises :class:`Rejected` with the reason."""
-    from services.certificate.verifier import dcc, smart
-
-    if isinstance(text, str) and text.startswith(smart.PREFIX):
-        return smart.verify_shc(text, store, at=at)
-    return dcc.verify_hc1(text, store, at=at)
-
-
-__all__ = ["REASONS", "ListError", "Rejected", "TrustStore", "Verified", "verify"]
+__all__ = ["REASONS", "ListError", "Rejected", "TrustStore", "Verified"]

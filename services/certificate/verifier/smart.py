@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 
 from services.certificate.signing.jws import JwsError, parse_compact
-from services.certificate.signing.signer import public_key_from_jwk, verify_signature
+from services.certificate.signing.signer import verify_signature
 from services.certificate.verifier.core import Rejected, TrustStore, Verified, withdrawn
 from services.certificate.verifier.dcc import inflate
 
@@ -59,7 +59,7 @@ def verify_shc(text: str, store: TrustStore, *, at: datetime) -> Verified:
         raise Rejected("KID_UNKNOWN", f"kid {kid} is not on trust list v{store.trust_list_version}")
     if len(signature) != 64:
         raise Rejected("SIGNATURE_LENGTH", f"ES256 signature is {len(signature)} bytes")
-    if not verify_signature(public_key_from_jwk(signer.jwk), "ES256", signing_input, signature):
+    if not verify_signature(signer.public_key, "ES256", signing_input, signature):
         raise Rejected("SIGNATURE_INVALID")
     if withdrawn(signer, at):
         raise Rejected("DSC_WITHDRAWN", f"SMART Health Card key withdrawn at {signer.withdrawn_at}")

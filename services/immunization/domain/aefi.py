@@ -8,13 +8,13 @@ the lots and ``lot_review_requested`` so inventory can review (and possibly susp
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 
+from eventkit.clock import CAMPAIGN_ZONE, start_of_day
 from eventkit.errors import DomainError
 
 from .events import AefiClassified, AefiInvestigationOpened, AefiReported
 from .record import PersonRecord
-from .reference import end_of_local_day
 
 SOURCES = frozenset({"SITE_OBSERVATION", "SELF_REPORT", "HOSPITAL"})
 CRITERIA = frozenset({"DEATH", "LIFE_THREATENING", "DISABILITY", "HOSPITALISATION", "CONGENITAL_ANOMALY"})
@@ -64,15 +64,31 @@ class ReportAefi:
     outcome: str
     source: str
     reporter_id: str
-    reported_at: datetime
+    reported_at: datetime | None  # None: now (a report received late, on paper, gives its own time)
     died_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class OpenInvestigation:
+    aefi_id: str
+    level: str
+
+
+@dataclass(frozen=True)
+class ClassifyAefi:
+    aefi_id: str
+    level: str
+    causality: str
+    rationale: str = ""
 
 
 def _reject(detail: str, field: str) -> DomainError:
     return DomainError(detail, field=field, rule="INV-30")
 
 
-def report(state: AefiCase, command: ReportAefi, record: PersonRecord, *, now: datetime) -> list:
+def report(state: AefiCase, command: ReportAefi, record: PersonRecord, *, now: datetime,
+           zone: tzinfo = CAMPAIGN_ZONE) -> list:
+    reported_at = command.reported_at or now
     if state.aefi_id:
         raise _reject("this AEFI is already reported", "aefi_id")
     if command.source not in SOURCES:
@@ -88,12 +104,12 @@ def report(state: AefiCase, command: ReportAefi, record: PersonRecord, *, now: d
             raise _reject(f"dose {dose_id} is not a valid dose of this person", "dose_ids")
         doses.append(dose)
     for dose in doses:
-        given = dose.given_at or end_of_local_day(dose.given_on) - timedelta(days=1)
+        given = dose.given_at or start_of_day(dose.given_on, zone)
         if command.onset_at < given:
             raise _reject("onset cannot precede the vaccination", "onset_at")
-        if command.reported_at < given:
+        if reported_at < given:
             raise _reject("a report cannot precede the vaccination", "reported_at")
-    if command.reported_at > now + timedelta(minutes=5):
+    if reported_at > now + timedelta(minutes=5):
         raise _reject("reported_at is in the future", "reported_at")
     criteria = set(command.seriousness_criteria)
     if criteria - CRITERIA:
@@ -110,7 +126,7 @@ def report(state: AefiCase, command: ReportAefi, record: PersonRecord, *, now: d
     return [AefiReported(command.aefi_id, command.person_id, command.dose_ids,
                          tuple(dict.fromkeys(d.lot_id for d in doses if d.lot_id)), command.onset_at,
                          command.symptoms, command.serious, tuple(sorted(criteria)), command.outcome, command.source,
-                         command.reporter_id, command.died_at, command.reported_at,
+                         command.reporter_id, command.died_at, reported_at,
                          tuple(dict.fromkeys(d.site_id for d in doses if d.site_id)))]
 
 

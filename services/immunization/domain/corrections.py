@@ -31,6 +31,23 @@ class RecordHistoricalDose:
     dose_number: int
 
 
+@dataclass(frozen=True)
+class EnterDoseInError:
+    person_id: str
+    dose_id: str
+    reverses_event_id: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class CorrectDose:
+    person_id: str
+    dose_id: str
+    reverses_event_id: str
+    changes: tuple[FieldChange, ...]
+    reason: str
+
+
 # Before the first COVID-19 vaccine trials (spring 2020); earlier dates are typing errors.
 FIRST_COVID_19_VACCINATION = date(2020, 3, 1)
 

@@ -1,26 +1,29 @@
 """Step 3, the dose gate: ``administer_dose`` checks INV-20 … INV-28 before a dose is recorded.
 
-It reads the same-visit screening, the session and its vial, the lot and presentation as the site sees
-them, the person (age), and from the person's record the earlier doses under the schedule rules in force on
-the day and the postponements / contraindications noted by screenings at other visits. It
-returns the ``DoseAdministered`` (and ``NextDoseRecommended``) for the person's stream and the
-``VialDoseDrawn`` for the session's stream; the handler appends them atomically.
+It reads the same-visit screening, the session (open?) and the vial the dose is drawn from, the lot and
+presentation as the site sees them, the person (age), and from the person's record the earlier doses under
+the schedule rules in force on the day and the postponements / contraindications noted by screenings at
+other visits. It returns the ``DoseAdministered`` (and ``NextDoseRecommended``) for the person's stream and
+the ``VialDoseDrawn`` for the vial's stream; the handler appends them atomically.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from decimal import Decimal
 
+from eventkit import products
+from eventkit.clock import CAMPAIGN_ZONE, campaign_date
 from eventkit.errors import DomainError
 
 from . import schedule
 from .events import DoseAdministered, IntervalOverride, VialDoseDrawn
 from .record import PersonRecord, numbering, recommend
-from .reference import Lot, PersonRef, Presentation, Site, local_date
+from .reference import Lot, PersonRef, Presentation, Site
 from .screening import CAUTION, CONTRAINDICATED, POSTPONED, REFER
-from .session import Session, lot_usable
+from .session import Session
+from .vial import Vial, lot_usable
 from .visit import Visit
 
 ROUTES = frozenset({"IM", "SC", "ID"})
@@ -45,6 +48,7 @@ class AdministerDose:
     interval_override: IntervalOverride | None = None
     device_id: str = ""
     device_sequence: int = 0
+    device_site: str = ""
 
 
 @dataclass(frozen=True)
@@ -59,20 +63,28 @@ class DoseContext:
     person: PersonRef | None
     screening_event_id: str = ""
     read_model_positions: tuple[str, ...] = ()  # what the reference read models had seen (for auditors)
+    vial: Vial | None = None  # the stream the command's vial_opening_id names (None: no such stream)
+    zone: tzinfo = CAMPAIGN_ZONE  # the campaign zone: the day of a dose is its campaign date
 
 
 def _reject(detail: str, field: str, rule: str) -> DomainError:
     return DomainError(detail, field=field, rule=rule)
 
 
-def screening_gate(record: PersonRecord, ctx: DoseContext, presentation: Presentation, day: date) -> None:
-    """INV-20: same-visit screening ELIGIBLE (or CAUTION / REFER at a hospital-capable site); nothing banned.
+def screening_gate(record: PersonRecord, ctx: DoseContext, presentation: Presentation, administered_at: datetime,
+                   day: date) -> None:
+    """INV-20: same-visit screening, before the dose, ELIGIBLE (or CAUTION / REFER at a hospital-capable site);
+    nothing banned.
 
     Postponements and contraindications from other visits come from the person's record (event-sourced, and
-    version-checked by the dose's append), never from a read model."""
+    version-checked by the dose's append), never from a read model. A contraindication names a product key or
+    a platform (screening normalises the answer); an entry stored before that is normalised here too."""
     s = ctx.visit.screening
     if s is None:
         raise _reject("a dose needs a screening at the same visit", "visit_id", "INV-20")
+    if s.screened_at is not None and administered_at < s.screened_at:
+        raise _reject(f"the dose is timed before the visit's screening at {s.screened_at.isoformat()}",
+                      "administered_at", "INV-20")
     if s.outcome == POSTPONED:
         raise _reject(f"the screening postponed vaccination until {s.postponed_until_date}", "visit_id", "INV-20")
     if s.outcome == CONTRAINDICATED:
@@ -80,7 +92,8 @@ def screening_gate(record: PersonRecord, ctx: DoseContext, presentation: Present
     if s.outcome in (CAUTION, REFER) and not ctx.site.hospital_capable:
         raise _reject(f"{s.outcome} is vaccinated only at a hospital-capable site", "visit_id", "INV-20")
     visit_id = ctx.visit.visit_id
-    banned = {p.upper() for p in (*s.contraindicated_products, *record.contraindicated(visit_id))}
+    banned = {products.contraindication_target(p) or p.strip().upper()
+              for p in (*s.contraindicated_products, *record.contraindicated(visit_id))}
     product = schedule.product_of(presentation.vaccine_code)
     if banned & {presentation.presentation_id.upper(), presentation.vaccine_code.upper(), product,
                  presentation.platform.upper()}:
@@ -92,13 +105,12 @@ def screening_gate(record: PersonRecord, ctx: DoseContext, presentation: Present
 
 def vial_checks(command: AdministerDose, ctx: DoseContext) -> tuple[Lot, Presentation]:
     """INV-28 (same lot, same site, through an open vial), INV-10/11, INV-26 window, INV-25 budget."""
-    session = ctx.session
-    vial = session.vials.get(command.vial_opening_id)
-    if vial is None:
+    session, vial = ctx.session, ctx.vial
+    if vial is None or vial.vial_opening_id != command.vial_opening_id or vial.session_id != session.session_id:
         raise _reject("no such vial opened in this session", "vial_opening_id", "INV-28")
     if command.lot_id and command.lot_id != vial.lot_id:
         raise _reject(f"the dose's lot {command.lot_id} differs from its vial's lot {vial.lot_id}", "lot_id", "INV-28")
-    lot = lot_usable(ctx.lot, command.administered_at)
+    lot = lot_usable(ctx.lot, command.administered_at, zone=ctx.zone)
     presentation = ctx.presentation
     if presentation is None:
         raise _reject("the lot's presentation is unknown here", "vial_opening_id", "INV-28")
@@ -134,14 +146,14 @@ def continuity(record: PersonRecord, command: AdministerDose, presentation: Pres
     """INV-22: same product within a primary series unless mixing was allowed that day and consented."""
     product = schedule.product_of(presentation.vaccine_code)
     required = schedule.required_component(product, command.dose_number if command.series == "PRIMARY" else 1)
-    given = schedule.component_of(presentation.components)
+    given = schedule.component_of(presentation.components, presentation.vaccine_code)
     if required and given != required:
         raise _reject(f"{product} dose {command.dose_number} is component {required}, the vial holds "
                       f"{given or 'an unknown component'}", "vial_opening_id", "INV-22")
     primary = record.valid("PRIMARY")
     earlier = primary[-1].product if primary else product
-    if command.series == "BOOSTER" and rules.booster_any_product:
-        return
+    if command.series in ("BOOSTER", "ADDITIONAL") and rules.booster_any_product:
+        return  # an additional dose follows the booster's product rule (docs/services/immunization.md)
     if command.series == "PRIMARY" and not primary:
         return
     if earlier == product:
@@ -194,8 +206,8 @@ def administer_dose(record: PersonRecord, command: AdministerDose, ctx: DoseCont
         raise _reject(f"route must be one of {sorted(ROUTES)}, body_site one of {sorted(BODY_SITES)}", "route",
                       "INV-28")
     lot, presentation = vial_checks(command, ctx)
-    day = local_date(command.administered_at)
-    screening_gate(record, ctx, presentation, day)
+    day = campaign_date(command.administered_at, ctx.zone)
+    screening_gate(record, ctx, presentation, command.administered_at, day)
     rules = schedule.rules_in_force(day)
     age_and_pregnancy(ctx, presentation, rules, day)
     product = schedule.product_of(presentation.vaccine_code)
@@ -209,8 +221,8 @@ def administer_dose(record: PersonRecord, command: AdministerDose, ctx: DoseCont
         command.vial_opening_id, command.series, command.dose_number, volume, command.route, command.body_site,
         command.performer_id, ctx.screening_event_id, command.heterologous_consent, command.interval_override,
         command.device_id, command.device_sequence, presentation.vaccine_code,
-        schedule.component_of(presentation.components), rules.rule_id, visit.presence_code_verified,
-        presentation.platform, ctx.read_model_positions)
+        schedule.component_of(presentation.components, presentation.vaccine_code), rules.rule_id,
+        visit.presence_code_verified, presentation.platform, ctx.read_model_positions)
     drawn = VialDoseDrawn(command.vial_opening_id, command.dose_id, command.person_id, command.visit_id,
                           ctx.session.session_id, ctx.session.site_id, lot.lot_id, command.administered_at)
     return [dose, *recommend(record, [dose], day, command.administered_at), drawn]

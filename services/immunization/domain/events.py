@@ -145,6 +145,18 @@ class VialDiscarded:
 
 
 @dataclass(frozen=True)
+class VialRegistered:
+    session_id: str
+    vial_opening_id: str
+    site_id: str
+    opened_at: datetime
+
+    @property
+    def occurred_at(self) -> datetime:
+        return self.opened_at
+
+
+@dataclass(frozen=True)
 class VialDoseDrawn:
     vial_opening_id: str
     dose_id: str
@@ -338,7 +350,8 @@ class NextDoseRecommended:
 
 
 ALL_EVENTS = (
-    SessionOpened, SessionClosed, PersonCheckedIn, ScreeningCompleted, VialOpened, VialDiscarded, VialDoseDrawn,
+    SessionOpened, SessionClosed, PersonCheckedIn, ScreeningCompleted, VialOpened, VialDiscarded, VialRegistered,
+    VialDoseDrawn,
     DoseAdministered, DoseNotAdministered, DoseRecordedHistorical, DoseEnteredInError, DoseCorrected,
     ObservationCompleted, AefiReported, AefiInvestigationOpened, AefiClassified, NextDoseRecommended,
 )

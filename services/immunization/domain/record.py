@@ -8,9 +8,10 @@ contraindication is also noted here (``note_screening``), in the same append as 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta, tzinfo
 
+from eventkit.clock import CAMPAIGN_ZONE, campaign_date
 from eventkit.errors import DomainError
 
 from . import schedule
@@ -22,7 +23,6 @@ from .events import (
     NextDoseRecommended,
     ScreeningCompleted,
 )
-from .reference import local_date
 
 
 @dataclass(frozen=True)
@@ -60,10 +60,12 @@ class PersonRecord:
     person_id: str = ""
     doses: tuple[DoseEntry, ...] = ()
     deferrals: tuple[Deferral, ...] = ()
+    zone: tzinfo = field(default=CAMPAIGN_ZONE, compare=False, repr=False)
+    """The campaign zone (``CAMPAIGN_TIME_ZONE``): a dose given at a moment was given on its campaign day."""
 
     @classmethod
-    def empty(cls) -> PersonRecord:
-        return cls()
+    def empty(cls, zone: tzinfo = CAMPAIGN_ZONE) -> PersonRecord:
+        return cls(zone=zone)
 
     def valid(self, series: str | None = None) -> list[DoseEntry]:
         doses = [d for d in self.doses if not d.voided and (series is None or d.series == series)]
@@ -91,7 +93,7 @@ class PersonRecord:
 def evolve(state: PersonRecord, event: object, event_id: str = "") -> PersonRecord:
     if isinstance(event, DoseAdministered):
         entry = DoseEntry(event.dose_id, event.series, event.dose_number, event.vaccine_code,
-                          local_date(event.administered_at), event.visit_id, event.lot_id, event.component,
+                          campaign_date(event.administered_at, state.zone), event.visit_id, event.lot_id, event.component,
                           event.administered_at, event_id=event_id, site_id=event.site_id)
         return replace(state, person_id=event.person_id, doses=(*state.doses, entry))
     if isinstance(event, DoseRecordedHistorical):

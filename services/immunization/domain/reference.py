@@ -7,20 +7,11 @@ allocation topics) and pass them to the pure decisions; nothing here does I/O.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime
 from decimal import Decimal
 
-# Sessions, lot expiry dates and the "same day" rules are local calendar dates of the campaign (Vietnam).
-LOCAL_TZ = timezone(timedelta(hours=7), "ICT")
-
-
-def local_date(moment: datetime) -> date:
-    return moment.astimezone(LOCAL_TZ).date()
-
-
-def end_of_local_day(day: date) -> datetime:
-    """The first instant after ``day`` ends (an expiry date is usable through its whole day)."""
-    return datetime.combine(day + timedelta(days=1), datetime.min.time(), LOCAL_TZ)
+# Sessions, lot expiry dates and the "same day" rules are days of the campaign calendar: the decisions take
+# the campaign zone as an argument and call eventkit.clock (campaign_date, end_of_day).
 
 
 @dataclass(frozen=True)
@@ -70,6 +61,9 @@ class Lot:
     effective_expiry: date
     status: str  # RELEASED | SUSPENDED | RECALLED (the strictest of national, province and site scopes)
     held_at_site: bool
+    # Unassessed temperature excursions (id, started at) on the storage unit the site's stock of the lot sits
+    # in - on every unit of the site when the stock's unit is not recorded (INV-13).
+    open_excursions: tuple[tuple[str, datetime | None], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,8 @@
 
 A rule set is chosen by the date of the dose (the one in force that day) and its id is recorded on the
 dose. Products are identified by the presentation's vaccine code (CVX where one exists, else a national
-code); ``PRODUCTS`` maps the codes VaxTrail knows to a product key.
+code such as ``SPUTNIK-V-II``); the campaign's one product table, ``eventkit.products``, maps every code,
+brand and name to a product key (certificate reads the same table).
 """
 
 from __future__ import annotations
@@ -10,22 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from eventkit import products
 from eventkit.errors import DomainError
 
-PRODUCTS = {
-    "210": "ASTRAZENECA", "ASTRAZENECA": "ASTRAZENECA",
-    "208": "PFIZER", "PFIZER": "PFIZER",
-    "207": "MODERNA", "MODERNA": "MODERNA",
-    "510": "SINOPHARM", "SINOPHARM": "SINOPHARM",
-    "511": "SINOVAC", "SINOVAC": "SINOVAC",
-    "212": "JANSSEN", "JANSSEN": "JANSSEN",
-    "SPUTNIK-V": "SPUTNIK", "SPUTNIK": "SPUTNIK",
-}
 SERIES = ("PRIMARY", "ADDITIONAL", "BOOSTER")
-
-
-def product_of(vaccine_code: str) -> str:
-    return PRODUCTS.get(vaccine_code.strip().upper(), vaccine_code.strip().upper())
+product_of = products.product_of
 
 
 @dataclass(frozen=True)
@@ -86,7 +76,7 @@ def age_on(date_of_birth: date, day: date) -> int:
     return day.year - date_of_birth.year - ((day.month, day.day) < (date_of_birth.month, date_of_birth.day))
 
 
-MULTI_COMPONENT = frozenset({"SPUTNIK"})
+MULTI_COMPONENT = frozenset(p.key for p in products.PRODUCTS if p.components)
 
 
 def required_component(product: str, dose_number: int) -> str:
@@ -96,6 +86,9 @@ def required_component(product: str, dose_number: int) -> str:
     return "I" if dose_number == 1 else "II"
 
 
-def component_of(components: tuple[str, ...]) -> str:
-    """The component a presentation holds: one code ("I" / "II") or "" (single-component product)."""
-    return components[0] if len(components) == 1 else ""
+def component_of(components: tuple[str, ...], vaccine_code: str = "") -> str:
+    """The component a presentation holds: its one component code ("I" / "II"), else the one its vaccine
+    code names (``SPUTNIK-V-II``), else "" (single-component product, or unknown)."""
+    if len(components) == 1:
+        return components[0]
+    return products.component_of(vaccine_code) if vaccine_code else ""

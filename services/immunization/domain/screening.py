@@ -7,7 +7,9 @@ REFER_TO_HOSPITAL > ELIGIBLE_WITH_CAUTION (only at a hospital-capable site) > EL
 
 Question codes (answers YES / NO unless said otherwise):
 ACUTE_ILLNESS · SEVERE_ALLERGY_HISTORY (anaphylaxis to any allergen) · IMMUNOCOMPROMISED ·
-ANAPHYLAXIS_PREVIOUS_DOSE (answer: the vaccine code or platform of that dose, e.g. "MRNA", or NO) ·
+ANAPHYLAXIS_PREVIOUS_DOSE (answer: the product of that dose by vaccine code, brand or name - "208",
+"Comirnaty", "PFIZER" - or its platform, e.g. "MRNA", or NO; recorded as the product key or platform the
+dose gate compares, ``eventkit.products``; an answer naming no known product or platform is refused) ·
 COVID_RECOVERED_ON (answer: YYYY-MM-DD of recovery from COVID-19, or NO).
 """
 
@@ -18,6 +20,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from eventkit import products
 from eventkit.errors import DomainError
 
 from .events import Vitals
@@ -123,10 +126,15 @@ def evaluate(ruleset: Ruleset, vitals: Vitals, answers: Mapping[str, str], pregn
     postpone_until: list[date] = []
     condition = ""
 
-    previous = answers.get("ANAPHYLAXIS_PREVIOUS_DOSE", "").strip().upper()
-    if previous not in {"", "NO", "UNKNOWN"}:
-        contraindicated = (previous,)
-        found.append((CONTRAINDICATED, f"anaphylaxis to a previous dose of {previous}"))
+    previous = answers.get("ANAPHYLAXIS_PREVIOUS_DOSE", "").strip()
+    if previous.upper() not in {"", "NO", "UNKNOWN"}:
+        target = products.contraindication_target(previous)
+        if target is None:
+            raise DomainError(f"ANAPHYLAXIS_PREVIOUS_DOSE {previous!r} names no known product or platform (a vaccine "
+                              "code, brand or product name, or MRNA / VIRAL_VECTOR / INACTIVATED / PROTEIN_SUBUNIT)",
+                              field="answers", rule="INV-20")
+        contraindicated = (target,)
+        found.append((CONTRAINDICATED, f"anaphylaxis to a previous dose of {target}"))
     t = vitals.temperature_celsius
     if _yes(answers, "ACUTE_ILLNESS") or (t is not None and t >= ruleset.fever_postpone_celsius):
         found.append((POSTPONED, "acute illness or fever"))

@@ -2,14 +2,22 @@
 
 Check-in matches an approved, assigned person and records how presence was established: the one-time
 presence code the person's app shows, or an explicit override with a reason, attributed to its actor.
+:class:`CheckInPerson` is the command as a site sends it (an identity proof and maybe a presence code); the
+handler resolves the person and verifies the code, and :func:`check_in` decides on the resolved
+:class:`CheckIn`. The visit remembers the id of its screening event: the dose refers to it.
+
+Commands a site's offline device uploaded carry ``device_site`` (the device's site); the handler refuses
+them unless the session is at that site. Online requests leave it empty (the route checked the caller's
+scope).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 
+from eventkit.clock import CAMPAIGN_ZONE, campaign_date
 from eventkit.errors import DomainError
 
 from . import screening as rules
@@ -21,7 +29,7 @@ from .events import (
     ScreeningCompleted,
     Vitals,
 )
-from .reference import PersonRef, local_date
+from .reference import PersonRef
 from .session import Session
 
 IDENTITY_METHODS = frozenset({"QR", "ID_DOCUMENT"})
@@ -41,19 +49,20 @@ class Visit:
     screening: ScreeningCompleted | None = None
     not_administered: str = ""
     observed: bool = False
+    screening_event_id: str = ""  # the event the dose refers to (DoseAdministered.screening_event_id)
 
     @classmethod
     def empty(cls) -> Visit:
         return cls()
 
 
-def evolve(state: Visit, event: object) -> Visit:
+def evolve(state: Visit, event: object, event_id: str = "") -> Visit:
     if isinstance(event, PersonCheckedIn):
         return replace(state, visit_id=event.visit_id, person_id=event.person_id, session_id=event.session_id,
                        site_id=event.site_id, checked_in_at=event.checked_in_at,
                        presence_code_verified=event.presence_code_verified)
     if isinstance(event, ScreeningCompleted):
-        return replace(state, screening=event)
+        return replace(state, screening=event, screening_event_id=event_id)
     if isinstance(event, DoseNotAdministered):
         return replace(state, not_administered=event.reason)
     if isinstance(event, ObservationCompleted):
@@ -75,6 +84,23 @@ class CheckIn:
 
 
 @dataclass(frozen=True)
+class CheckInPerson:
+    """Check a person in at a session: by QR token or identity document, with the presence code the person's
+    app shows or (without one) an override reason attributed to the caller."""
+
+    visit_id: str
+    session_id: str
+    identity_method: str
+    checked_in_at: datetime
+    qr_token: str = ""
+    document_kind: str = ""
+    document_number: str = ""
+    presence_code: str | None = None
+    presence_override_reason: str = ""
+    device_site: str = ""
+
+
+@dataclass(frozen=True)
 class Screen:
     visit_id: str
     screener_id: str
@@ -82,6 +108,7 @@ class Screen:
     answers: tuple[ScreeningAnswer, ...]
     pregnancy_weeks: int | None
     screened_at: datetime
+    device_site: str = ""
 
 
 @dataclass(frozen=True)
@@ -89,6 +116,7 @@ class RecordNotAdministered:
     visit_id: str
     reason: str
     recorded_at: datetime
+    device_site: str = ""
 
 
 @dataclass(frozen=True)
@@ -97,6 +125,7 @@ class CompleteObservation:
     ended_at: datetime
     outcome: str
     started_at: datetime | None = None
+    device_site: str = ""
 
 
 def _not_future(moment: datetime, now: datetime, field_name: str) -> None:
@@ -126,13 +155,13 @@ def check_in(state: Visit, command: CheckIn, session: Session, person: PersonRef
                             session.site_id, command.read_model_positions)]
 
 
-def screen(state: Visit, command: Screen, *, now: datetime) -> list:
+def screen(state: Visit, command: Screen, *, now: datetime, zone: tzinfo = CAMPAIGN_ZONE) -> list:
     if not state.visit_id:
         raise DomainError("screen a person after check-in", field="visit_id", rule="INV-20")
     if state.checked_in_at is not None and command.screened_at < state.checked_in_at:
         raise DomainError("screening before check-in", field="screened_at", rule="INV-20")
     _not_future(command.screened_at, now, "screened_at")
-    day = local_date(command.screened_at)
+    day = campaign_date(command.screened_at, zone)
     ruleset = rules.ruleset_in_force(day)
     answers = {a.question_code: a.answer for a in command.answers}
     result = rules.evaluate(ruleset, command.vitals, answers, command.pregnancy_weeks, day)

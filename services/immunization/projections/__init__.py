@@ -1,10 +1,6 @@
-"""Immunization read models: ``reference`` (other services' topics) and ``views`` (its own topic)."""
+"""Immunization read models, one module per projection (each declared by event class).
 
-from services.immunization.projections.reference import (
-    allocation_reference,
-    inventory_reference,
-    registration_reference,
-)
-from services.immunization.projections.views import immunization_views
-
-__all__ = ["allocation_reference", "immunization_views", "inventory_reference", "registration_reference"]
+- ``registration_reference``, ``inventory_reference``, ``allocation_reference``: the other services' facts
+  decisions read (people, supply and lots, session plans) - local copies, never a call to another service;
+- ``views``: the service's own topic - sessions, visits (the day sheet), vials, doses, next doses, AEFI.
+"""

@@ -1,21 +1,25 @@
 """Read models of the immunization topic: sessions, visits (the day sheet), vials, doses, next doses, AEFI.
 
 ``next_dose_view`` is recomputed from the person's dose rows with the pure schedule rules whenever a dose
-is recorded or voided, so the overdue (drop-out) list is a plain query.
+is recorded or voided, so the overdue (drop-out) list is a plain query. ``NextDoseRecommended`` (for the
+certificate and registration services) and ``PersonalDataAccessed`` are ignored here.
+
+Applied as a batch (:func:`apply_batch`, what the runner does), every handler's statement goes out in the
+runner's pipeline without waiting, and the one read - a person's dose rows for their next dose - happens
+once per batch for all the persons whose doses changed, instead of once per dose.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
+from functools import partial
 
-from eventkit.codec import topic_event_types
+from eventkit.clock import CAMPAIGN_ZONE, campaign_date
 from eventkit.projections import Projection
+from eventkit.readmodels import declare
 from services.immunization.domain import events as ev
 from services.immunization.domain.aefi import CLASSIFY_WITHIN, INVESTIGATE_WITHIN
 from services.immunization.domain.record import DoseEntry, PersonRecord, next_dose
-from services.immunization.domain.reference import local_date
-
-T = "vaxtrail.immunization.v1."
 
 
 def session_opened(conn, event, e: ev.SessionOpened) -> None:
@@ -86,27 +90,28 @@ def _dose_row(conn, event, **row) -> None:
     )
 
 
-def dose_administered(conn, event, e: ev.DoseAdministered) -> None:
+def dose_administered(conn, event, e: ev.DoseAdministered, refresh=None, zone: tzinfo = CAMPAIGN_ZONE) -> None:
     _dose_row(conn, event, dose_id=e.dose_id, person_id=e.person_id, visit_id=e.visit_id, session_id=e.session_id,
-              site_id=e.site_id, administered_at=e.administered_at, administered_date=local_date(e.administered_at),
+              site_id=e.site_id, administered_at=e.administered_at,
+              administered_date=campaign_date(e.administered_at, zone),
               presentation_id=e.presentation_id, vaccine_code=e.vaccine_code, lot_id=e.lot_id,
               lot_number=e.lot_number, series=e.series, dose_number=e.dose_number, historical=False,
-              interval_override=e.interval_override is not None)
+              interval_override=e.interval_override is not None, performer_id=e.performer_id)
     conn.execute("UPDATE visit_view SET dose_id = %s, administered_at = %s WHERE visit_id = %s",
                  (e.dose_id, e.administered_at, e.visit_id))
-    refresh_next_dose(conn, e.person_id)
+    (refresh or refresh_next_dose)(conn, e.person_id)
 
 
-def dose_historical(conn, event, e: ev.DoseRecordedHistorical) -> None:
+def dose_historical(conn, event, e: ev.DoseRecordedHistorical, refresh=None) -> None:
     _dose_row(conn, event, dose_id=e.dose_id, person_id=e.person_id, administered_date=e.administered_date,
               vaccine_code=e.product, lot_number=e.lot_number, series=e.series, dose_number=e.dose_number,
               historical=True, country=e.country)
-    refresh_next_dose(conn, e.person_id)
+    (refresh or refresh_next_dose)(conn, e.person_id)
 
 
-def dose_in_error(conn, event, e: ev.DoseEnteredInError) -> None:
+def dose_in_error(conn, event, e: ev.DoseEnteredInError, refresh=None) -> None:
     conn.execute("UPDATE dose_view SET entered_in_error = true WHERE dose_id = %s", (e.dose_id,))
-    refresh_next_dose(conn, e.person_id)
+    (refresh or refresh_next_dose)(conn, e.person_id)
 
 
 def dose_corrected(conn, event, e: ev.DoseCorrected) -> None:
@@ -123,22 +128,62 @@ def observed(conn, event, e: ev.ObservationCompleted) -> None:
 
 
 def refresh_next_dose(conn, person_id: str) -> None:
+    refresh_next_doses(conn, [person_id])
+
+
+def refresh_next_doses(conn, person_ids) -> None:
+    """Recompute ``next_dose_view`` of ``person_ids`` from their dose rows (one read for all of them)."""
+    persons = sorted(set(person_ids))
     rows = conn.execute(
-        "SELECT dose_id, series, dose_number, vaccine_code, administered_date FROM dose_view"
-        " WHERE person_id = %s AND NOT entered_in_error", (person_id,)).fetchall()
-    record = PersonRecord(person_id, tuple(DoseEntry(r[0], r[1], r[2], r[3], r[4]) for r in rows))
-    # The recommendation is computed as of the latest dose, so replaying the topic gives the same rows.
-    as_of = max((r[4] for r in rows), default=datetime.now(UTC).date())
-    recommendation = next_dose(record, as_of)
-    conn.execute("DELETE FROM next_dose_view WHERE person_id = %s", (person_id,))
-    if recommendation is not None:
-        r = recommendation
-        conn.execute(
-            "INSERT INTO next_dose_view (person_id, series, dose_number, earliest_date, due_date, latest_date,"
-            " allowed_products, schedule_rule_id) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
-            (person_id, r.series, r.dose_number, r.earliest_date, r.due_date, r.latest_date,
-             list(r.allowed_products), r.schedule_rule_id),
-        )
+        "SELECT person_id, dose_id, series, dose_number, vaccine_code, administered_date FROM dose_view"
+        " WHERE person_id = ANY(%s) AND NOT entered_in_error ORDER BY person_id, dose_id", (persons,)).fetchall()
+    doses: dict[str, list] = {p: [] for p in persons}
+    for person_id, *dose in rows:
+        doses[person_id].append(dose)
+    recommended = []
+    for person_id, entries in doses.items():
+        record = PersonRecord(person_id, tuple(DoseEntry(r[0], r[1], r[2], r[3], r[4]) for r in entries))
+        # The recommendation is computed as of the latest dose, so replaying the topic gives the same rows.
+        as_of = max((r[4] for r in entries), default=datetime.now(UTC).date())
+        r = next_dose(record, as_of)
+        if r is not None:
+            recommended.append((person_id, r.series, r.dose_number, r.earliest_date, r.due_date, r.latest_date,
+                                list(r.allowed_products), r.schedule_rule_id))
+    conn.execute("DELETE FROM next_dose_view WHERE person_id = ANY(%s)", (persons,))
+    if recommended:
+        with conn.cursor() as cursor:
+            cursor.executemany(
+                "INSERT INTO next_dose_view (person_id, series, dose_number, earliest_date, due_date, latest_date,"
+                " allowed_products, schedule_rule_id) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)", recommended)
+
+
+_REFRESHING = {ev.DoseAdministered: dose_administered, ev.DoseRecordedHistorical: dose_historical,
+               ev.DoseEnteredInError: dose_in_error}
+
+
+def apply_batch(conn, items, zone: tzinfo = CAMPAIGN_ZONE) -> None:
+    """The handlers in order, with the next-dose refreshes they ask for done once per person at the end.
+
+    Deferring a refresh is exact because only a voided dose can change a person's dose rows without asking
+    for that person's refresh (``DoseEnteredInError`` names the dose, and may name another person): before
+    one, the refreshes pending so far are done, against the rows as they are then.
+    """
+    pending: set[str] = set()
+
+    def later(_conn, person_id: str) -> None:
+        pending.add(person_id)
+
+    handlers = _handlers(zone)
+    for event, e in items:
+        if type(e) not in _REFRESHING:
+            handlers[type(e)](conn, event, e)
+            continue
+        if isinstance(e, ev.DoseEnteredInError) and pending:
+            refresh_next_doses(conn, pending)
+            pending.clear()
+        handlers[type(e)](conn, event, e, refresh=later)
+    if pending:
+        refresh_next_doses(conn, pending)
 
 
 def aefi_reported(conn, event, e: ev.AefiReported) -> None:
@@ -162,19 +207,31 @@ def aefi_classified(conn, event, e: ev.AefiClassified) -> None:
 
 
 HANDLERS = {
-    T + "SessionOpened": session_opened, T + "SessionClosed": session_closed, T + "PersonCheckedIn": checked_in,
-    T + "ScreeningCompleted": screened, T + "VialOpened": vial_opened, T + "VialDoseDrawn": dose_drawn,
-    T + "VialDiscarded": vial_discarded, T + "DoseAdministered": dose_administered,
-    T + "DoseRecordedHistorical": dose_historical, T + "DoseEnteredInError": dose_in_error,
-    T + "DoseCorrected": dose_corrected, T + "DoseNotAdministered": not_administered,
-    T + "ObservationCompleted": observed, T + "AefiReported": aefi_reported,
-    T + "AefiInvestigationOpened": aefi_investigation, T + "AefiClassified": aefi_classified,
+    ev.SessionOpened: session_opened,
+    ev.SessionClosed: session_closed,
+    ev.PersonCheckedIn: checked_in,
+    ev.ScreeningCompleted: screened,
+    ev.VialOpened: vial_opened,
+    ev.VialDoseDrawn: dose_drawn,
+    ev.VialDiscarded: vial_discarded,
+    ev.DoseAdministered: dose_administered,
+    ev.DoseRecordedHistorical: dose_historical,
+    ev.DoseEnteredInError: dose_in_error,
+    ev.DoseCorrected: dose_corrected,
+    ev.DoseNotAdministered: not_administered,
+    ev.ObservationCompleted: observed,
+    ev.AefiReported: aefi_reported,
+    ev.AefiInvestigationOpened: aefi_investigation,
+    ev.AefiClassified: aefi_classified,
 }
 
 
-def immunization_views(topic: str, codec) -> Projection:
-    return Projection(
-        "immunization_views", (topic,), HANDLERS, topic_event_types("immunization") - HANDLERS.keys(),
-        tables=("session_view", "visit_view", "vial_view", "dose_view", "next_dose_view", "aefi_view"),
-        decoder=codec.decode,
-    )
+def _handlers(zone: tzinfo) -> dict:
+    """:data:`HANDLERS` with a dose's campaign date taken in ``zone`` (``CAMPAIGN_TIME_ZONE``)."""
+    return {**HANDLERS, ev.DoseAdministered: partial(dose_administered, zone=zone)}
+
+
+def immunization_views(codec, zone: tzinfo = CAMPAIGN_ZONE) -> Projection:
+    """The read models; ``zone`` is the campaign zone the dose rows' ``administered_date`` is a day of."""
+    return declare("immunization_views", _handlers(zone), codec=codec, batch=partial(apply_batch, zone=zone),
+                   tables=("session_view", "visit_view", "vial_view", "dose_view", "next_dose_view", "aefi_view"))

@@ -10,64 +10,62 @@ from __future__ import annotations
 from flask import Blueprint
 
 from eventkit.auth import current_principal, requires
-from eventkit.errors import DomainError
-from eventkit.web import parse_body
+from eventkit.envelope import CommandContext
+from eventkit.handling import CommandBus
+from eventkit.web.commands import command
 from eventkit.web.openapi import documented
 from services.inventory.api import models
-from services.inventory.api.common import WRITERS, now, run
+from services.inventory.api.common import WRITERS, now, require_scope, route_of, scope_path, unit_location
 from services.inventory.domain import coldchain, ledger
-from services.inventory.handlers import InventoryHandlers
 
 ACCEPTED = {201: models.CommandAccepted, 200: models.CommandAccepted}
 ASSESSORS = ("national_admin", "province_officer", "district_officer")
 
 
-def register(bp: Blueprint, handlers: InventoryHandlers) -> None:
-    def scoped(location_id: str, field: str) -> None:
-        current_principal().require_scope(handlers.scope_path(location_id, field), field=field)
+def _verdicts(body: models.AssessmentRequest) -> tuple[coldchain.LotAssessment, ...]:
+    return tuple(coldchain.LotAssessment(a.lot_id, a.decision, a.rationale) for a in body.assessments)
+
+
+def register(bp: Blueprint, bus: CommandBus) -> None:
+    es = bus.es
 
     @bp.post("/storage-units")
     @requires(*WRITERS)
     @documented("Register a cold-chain storage unit at a location (StorageUnitRegistered)", tags=["cold chain"],
                 request=models.StorageUnitRequest, responses=ACCEPTED, errors=[409])
-    def register_storage_unit():
-        body = parse_body(models.StorageUnitRequest)
-        scoped(body.location_id, "location_id")
-        command = coldchain.RegisterStorageUnit(body.storage_unit_id, body.location_id, body.unit_type, body.logger_id,
-                                                now())
-        return run(handlers.register_storage_unit, command, body, "storage-units")
+    @command(models.StorageUnitRequest, scope="storage-units")
+    def register_storage_unit(body: models.StorageUnitRequest, context: CommandContext):
+        require_scope(es, body.location_id)
+        return bus.handle(coldchain.RegisterStorageUnit(body.storage_unit_id, body.location_id, body.unit_type,
+                                                        body.logger_id, now()), context)
 
     @bp.post("/storage-units/<storage_unit_id>/excursions")
     @requires(*WRITERS)
     @documented("Record a temperature excursion; stock in the unit is quarantined until assessed (INV-13)",
                 tags=["cold chain"], request=models.ExcursionRequest, responses=ACCEPTED, errors=[409])
-    def record_excursion(storage_unit_id: str):
-        body = parse_body(models.ExcursionRequest)
-        scoped(handlers.unit_location(storage_unit_id), "storage_unit_id")
-        command = coldchain.RecordExcursion(body.excursion_id, storage_unit_id, body.min_celsius, body.max_celsius,
-                                            body.started_at, body.alarm_type, body.logger_id, body.ended_at)
-        return run(handlers.record_excursion, command, body, f"excursions:{storage_unit_id}")
+    @command(models.ExcursionRequest, scope="excursions:{storage_unit_id}")
+    def record_excursion(body: models.ExcursionRequest, context: CommandContext, storage_unit_id: str):
+        require_scope(es, unit_location(es, storage_unit_id), "storage_unit_id")
+        return bus.handle(coldchain.RecordExcursion(body.excursion_id, storage_unit_id, body.min_celsius,
+                                                    body.max_celsius, body.started_at, body.alarm_type,
+                                                    body.logger_id, body.ended_at), context)
 
     @bp.post("/storage-units/<storage_unit_id>/excursions/<excursion_id>/assessment")
     @requires(*ASSESSORS)
     @documented("Assess an excursion lot by lot (ExcursionAssessed: USABLE releases, DISCARD blocks until written off)",
                 tags=["cold chain"], request=models.AssessmentRequest, responses=ACCEPTED, errors=[409])
-    def assess_excursion(storage_unit_id: str, excursion_id: str):
-        body = parse_body(models.AssessmentRequest)
-        scoped(handlers.unit_location(storage_unit_id), "storage_unit_id")
-        command = coldchain.AssessExcursion(
-            excursion_id, storage_unit_id,
-            tuple(coldchain.LotAssessment(a.lot_id, a.decision, a.rationale) for a in body.assessments),
-            current_principal().actor_id, body.assessed_at)
-        return run(handlers.assess_excursion, command, body, f"assessment:{storage_unit_id}:{excursion_id}")
+    @command(models.AssessmentRequest, scope="assessment:{storage_unit_id}:{excursion_id}")
+    def assess_excursion(body: models.AssessmentRequest, context: CommandContext, storage_unit_id: str,
+                         excursion_id: str):
+        require_scope(es, unit_location(es, storage_unit_id), "storage_unit_id")
+        return bus.handle(coldchain.AssessExcursion(excursion_id, storage_unit_id, _verdicts(body),
+                                                    current_principal().actor_id, body.assessed_at), context)
 
     def either_end(shipment_id: str) -> None:
         """Sender or receiver may record and assess a transport excursion."""
-        state, _ = handlers.shipment(shipment_id)
-        if state.dispatched is None:
-            raise DomainError(f"shipment {shipment_id} was never dispatched", field="shipment_id", rule="INV-13")
+        route = route_of(es, shipment_id, rule="INV-13")
         principal = current_principal()
-        ends = [handlers.scope_path(state.dispatched.from_location_id), handlers.scope_path(state.dispatched.to_location_id)]
+        ends = [scope_path(es, route.from_location_id), scope_path(es, route.to_location_id)]
         if not any(principal.covers(path) for path in ends):
             principal.require_scope(ends[1], field="shipment_id")
 
@@ -75,30 +73,29 @@ def register(bp: Blueprint, handlers: InventoryHandlers) -> None:
     @requires(*WRITERS)
     @documented("Record a temperature excursion during transport; the delivery waits for its assessment (INV-13)",
                 tags=["cold chain"], request=models.ExcursionRequest, responses=ACCEPTED, errors=[409])
-    def record_shipment_excursion(shipment_id: str):
-        body = parse_body(models.ExcursionRequest)
+    @command(models.ExcursionRequest, scope="excursions:shipment:{shipment_id}")
+    def record_shipment_excursion(body: models.ExcursionRequest, context: CommandContext, shipment_id: str):
         either_end(shipment_id)
-        command = coldchain.RecordExcursion(body.excursion_id, "", body.min_celsius, body.max_celsius, body.started_at,
-                                            body.alarm_type, body.logger_id, body.ended_at, shipment_id)
-        return run(handlers.record_shipment_excursion, command, body, f"excursions:shipment:{shipment_id}")
+        return bus.handle(coldchain.RecordExcursion(body.excursion_id, "", body.min_celsius, body.max_celsius,
+                                                    body.started_at, body.alarm_type, body.logger_id, body.ended_at,
+                                                    shipment_id), context)
 
     @bp.post("/shipments/<shipment_id>/excursions/<excursion_id>/assessment")
     @requires(*ASSESSORS)
     @documented("Assess a transport excursion lot by lot (DISCARD lots must then be rejected at delivery)",
                 tags=["cold chain"], request=models.AssessmentRequest, responses=ACCEPTED, errors=[409])
-    def assess_shipment_excursion(shipment_id: str, excursion_id: str):
-        body = parse_body(models.AssessmentRequest)
+    @command(models.AssessmentRequest, scope="assessment:{shipment_id}:{excursion_id}")
+    def assess_shipment_excursion(body: models.AssessmentRequest, context: CommandContext, shipment_id: str,
+                                  excursion_id: str):
         either_end(shipment_id)
-        command = coldchain.AssessExcursion(
-            excursion_id, "", tuple(coldchain.LotAssessment(a.lot_id, a.decision, a.rationale) for a in body.assessments),
-            current_principal().actor_id, body.assessed_at, shipment_id)
-        return run(handlers.assess_shipment_excursion, command, body, f"assessment:{shipment_id}:{excursion_id}")
+        return bus.handle(coldchain.AssessExcursion(excursion_id, "", _verdicts(body), current_principal().actor_id,
+                                                    body.assessed_at, shipment_id), context)
 
     @bp.post("/thaws")
     @requires(*WRITERS)
     @documented("Record frozen vials thawed into a 2-8 °C unit (VialsThawed; beyond-use date, never refrozen, INV-14)",
                 tags=["cold chain"], request=models.ThawRequest, responses=ACCEPTED, errors=[409])
-    def thaw_vials():
-        body = parse_body(models.ThawRequest)
-        scoped(body.location_id, "location_id")
-        return run(handlers.thaw_vials, ledger.ThawVials(**body.model_dump()), body, "thaws")
+    @command(models.ThawRequest, scope="thaws")
+    def thaw_vials(body: models.ThawRequest, context: CommandContext):
+        require_scope(es, body.location_id)
+        return bus.handle(ledger.ThawVials(**body.model_dump()), context)

@@ -94,6 +94,7 @@ class StorageUnit:
     registered: StorageUnitRegistered | None = None
     excursions: dict[str, str] = field(default_factory=dict)
     discarded_lots: frozenset[str] = frozenset()
+    excursion_started: dict[str, datetime] = field(default_factory=dict)
 
     @classmethod
     def empty(cls) -> StorageUnit:
@@ -102,6 +103,11 @@ class StorageUnit:
     @property
     def open_excursions(self) -> list[str]:
         return sorted(e for e, status in self.excursions.items() if status == OPEN)
+
+    def open_excursion_at(self, moment: datetime) -> str | None:
+        """An excursion still unassessed that had started by ``moment`` (the stock was quarantined then)."""
+        return next((e for e in self.open_excursions
+                     if e not in self.excursion_started or self.excursion_started[e] <= moment), None)
 
     @property
     def frozen(self) -> bool:
@@ -112,7 +118,8 @@ def evolve_storage_unit(state: StorageUnit, event: object) -> StorageUnit:
     if isinstance(event, StorageUnitRegistered):
         return replace(state, registered=event)
     if isinstance(event, TemperatureExcursionDetected):
-        return replace(state, excursions={**state.excursions, event.excursion_id: OPEN})
+        return replace(state, excursions={**state.excursions, event.excursion_id: OPEN},
+                       excursion_started={**state.excursion_started, event.excursion_id: event.started_at})
     if isinstance(event, ExcursionAssessed):
         discarded = {a.lot_id for a in event.assessments if a.decision == "DISCARD"}
         return replace(state, excursions={**state.excursions, event.excursion_id: ASSESSED},

@@ -6,7 +6,10 @@ stock at that time (on the whole timeline, INV-1), a vial size that is not the p
 before the last physical count - is never applied silently: it becomes a
 ``ConsumptionDiscrepancyDetected`` for reconciliation and the balance is left as it is. Consumption of a lot
 that was suspended, recalled (at that time, in the site's scope) or past its effective expiry is applied -
-the doses did leave the stock - and flagged too (``stock_decremented``; INV-10 / INV-11 detected).
+the doses did leave the stock - and flagged too (``stock_decremented``; INV-10 / INV-11 detected); so is
+consumption from a storage unit with a temperature excursion unassessed at that time (``UNDER_EXCURSION``,
+INV-13 detected: immunization refuses such an opening, but a report decided on a lagging read model, or by
+an older immunization, still has to reach reconciliation).
 """
 
 from __future__ import annotations
@@ -67,8 +70,13 @@ def _unusable(state: ledger.StockItem, report: ReportedConsumption,
     blocked = ctx.lot.blocked_at(ctx.location, report.at)
     if blocked:
         return f"LOT_{blocked}", f"lot {report.lot_id} was {blocked} at {report.site_id} on {report.at.isoformat()}"
+    unit = ctx.storage_unit
+    excursion = unit.open_excursion_at(report.at) if unit is not None and unit.registered is not None else None
+    if excursion is not None:
+        return "UNDER_EXCURSION", (f"lot {report.lot_id} in {unit.registered.storage_unit_id} was quarantined by "
+                                   f"excursion {excursion} (not assessed) on {report.at.isoformat()}")
     expiry = ctx.effective_expiry(state)
-    if report.at.date() > expiry:
+    if ctx.day(report.at) > expiry:
         return "LOT_EXPIRED", f"lot {report.lot_id} expired on {expiry} (effective expiry)"
     return None
 

@@ -81,7 +81,7 @@ def receive_doses(state: StockItem, command: ReceiveDoses, ctx: StockContext) ->
     check_business_time(state, command.received_at, ctx, "received_at")
     check_vvm(state, command.vvm_stage)
     check_put_away(state, ctx, command.storage_unit_id, thawed=False)
-    if command.received_at.date() > ctx.effective_expiry():
+    if ctx.day(command.received_at) > ctx.effective_expiry():
         raise DomainError(f"lot expired on {ctx.effective_expiry()}", field="lot_id", rule="INV-10")
     return [DoseReceived(**vars(command))]
 
@@ -140,7 +140,7 @@ def thaw_vials(state: StockItem, command: ThawVials, ctx: StockContext) -> list[
     unopened = sum(e.vials for e in state.entries if e.at <= command.thawed_at)
     if command.vials > unopened:
         raise DomainError(f"only {unopened} unopened vials are on hand", field="vials", rule="INV-1")
-    bud = command.thawed_at.date() + timedelta(days=days)
+    bud = ctx.day(command.thawed_at) + timedelta(days=days)
     return [VialsThawed(command.location_id, command.lot_id, ctx.presentation.presentation_id, command.vials,
                         command.thawed_at, bud, command.storage_unit_id)]
 
@@ -159,7 +159,7 @@ def adjust_stock(state: StockItem, command: AdjustStock, ctx: StockContext) -> l
     vials = check_whole_vials(command.doses, None, ctx.presentation) if command.closed_vial else 0
     check_business_time(state, command.adjusted_at, ctx, "adjusted_at")
     expiry = ctx.effective_expiry(state)
-    if command.adjusted_at.date() > expiry and command.reason != "EXPIRED":
+    if ctx.day(command.adjusted_at) > expiry and command.reason != "EXPIRED":
         raise DomainError(f"the lot expired on {expiry}: disposal as EXPIRED is the only movement allowed",
                           field="reason", rule="INV-10")
     check_timeline(state, command.adjusted_at, command.doses)

@@ -1,5 +1,6 @@
-"""Lots: registration against a presentation version, expiry (and its conditional extension), and the
-state machine RELEASED <-> SUSPENDED -> RECALLED, nationally or within a province or a site.
+"""Lots: registration against a presentation version, expiry (and its conditional extension), the
+state machine RELEASED <-> SUSPENDED -> RECALLED, nationally or within a province or a site, and the lot
+review an AEFI classified A2 (vaccine quality defect) asks for.
 
 A lot is *blocked* at a location when its national state, or its state in the location's province or at
 the location itself, is SUSPENDED or RECALLED (INV-11). Blocking is a property of the lot, so one event
@@ -9,8 +10,9 @@ blocks it at every location at once (the recall fan-out).
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 
+from eventkit.clock import CAMPAIGN_ZONE, campaign_date
 from eventkit.errors import DomainError, DuplicateEntity
 from services.inventory.domain.reference import STORAGE_CONDITIONS, LocationRegistered, PresentationDefined
 
@@ -171,7 +173,8 @@ def evolve_lot(state: Lot, event: object) -> Lot:
 
 
 def register_lot(state: Lot, command: RegisterLot, presentation: PresentationDefined | None, *,
-                 now: datetime) -> list:
+                 today: date) -> list:
+    """``today`` is the campaign date of now (:func:`eventkit.clock.campaign_date`)."""
     if state.registered is not None:
         if replace(command, registered_at=state.registered.registered_at) == state.registered:
             return []
@@ -183,12 +186,33 @@ def register_lot(state: Lot, command: RegisterLot, presentation: PresentationDef
     if command.funding_source not in FUNDING_SOURCES:
         raise DomainError(f"funding_source must be one of {sorted(FUNDING_SOURCES)}", field="funding_source",
                           rule="INV-3")
-    if command.manufacture_date > now.date():
+    if command.manufacture_date > today:
         raise DomainError("a lot cannot be made in the future", field="manufacture_date", rule="INV-8")
     if command.label_expiry_date <= command.manufacture_date:
         raise DomainError("label expiry must be after the manufacture date", field="label_expiry_date",
                           rule="INV-8")
     return [command]
+
+
+def check_lot_time(state: Lot, at: datetime, field_name: str, *, now: datetime, zone: tzinfo) -> None:
+    """INV-8: a time in a lot's history is not in the future nor before the lot was made (campaign day)."""
+    assert state.registered is not None
+    if at > now:
+        raise DomainError(f"{field_name} is in the future", field=field_name, rule="INV-8")
+    if campaign_date(at, zone) < state.registered.manufacture_date:
+        raise DomainError(f"lot {state.registered.lot_id} was made on {state.registered.manufacture_date}",
+                          field=field_name, rule="INV-8")
+
+
+def check_decision_time(state: Lot, command: ChangeLotStatus, *, now: datetime, zone: tzinfo) -> None:
+    """INV-8: :func:`check_lot_time`, and not before the latest decision in the same scope (the state at a
+    past time would change behind the books)."""
+    check_lot_time(state, command.decided_at, "decided_at", now=now, zone=zone)
+    key = (command.scope, command.scope_id)
+    latest = max((when for scope, _, when in state.decisions if scope == key), default=None)
+    if latest is not None and command.decided_at < latest:
+        raise DomainError(f"the latest decision in this scope is dated {latest.isoformat()}", field="decided_at",
+                          rule="INV-8")
 
 
 _ALLOWED = {  # action -> (states it may start from, event)
@@ -198,10 +222,11 @@ _ALLOWED = {  # action -> (states it may start from, event)
 }
 
 
-def change_lot_status(state: Lot, command: ChangeLotStatus) -> list:
-    """RELEASED <-> SUSPENDED -> RECALLED (terminal), per scope."""
+def change_lot_status(state: Lot, command: ChangeLotStatus, *, now: datetime, zone: tzinfo = CAMPAIGN_ZONE) -> list:
+    """RELEASED <-> SUSPENDED -> RECALLED (terminal), per scope; ``decided_at`` lies within the lot's history."""
     if not state.exists:
         raise DomainError(f"lot {command.lot_id} is not registered", field="lot_id", rule="INV-6")
+    check_decision_time(state, command, now=now, zone=zone)
     if command.scope not in SCOPES:
         raise DomainError(f"scope must be one of {sorted(SCOPES)}", field="scope", rule="INV-11")
     if (command.scope == "NATIONAL") != (command.scope_id == ""):
@@ -218,10 +243,44 @@ def change_lot_status(state: Lot, command: ChangeLotStatus) -> list:
                        command.decision_reference, command.decided_at)]
 
 
-def extend_lot_expiry(state: Lot, command: ExtendLotExpiry) -> list:
+REVIEW_AUTHORITY = "AEFI-LOT-REVIEW"
+"""The authority of a national suspension opened by an A2 classification (the decision that ends it is a person's)."""
+
+
+def review_reference(aefi_id: str) -> str:
+    """The decision reference of a lot review: it names the AEFI case that asked for it."""
+    return f"AEFI:{aefi_id}"
+
+
+@dataclass(frozen=True)
+class OpenLotReview:
+    """Immunization classified AEFI ``aefi_id`` (``causality`` A2, a vaccine quality defect) and asked for a review
+    of the lot: inventory suspends it nationally until a release or a recall decides it."""
+
+    lot_id: str
+    aefi_id: str
+    causality: str
+
+
+def open_lot_review(state: Lot, command: OpenLotReview, *, now: datetime) -> list:
+    """A national ``LotSuspended`` naming the AEFI (``decision_reference`` ``AEFI:<id>``), effective ``now`` (when
+    inventory learns of the request: back-dating it to the classification would turn consumption already booked
+    into after-the-fact INV-11 flags), if the lot is RELEASED nationally. Nothing when it is already SUSPENDED or
+    RECALLED there (the standing decision already blocks it everywhere, and is ended the same way) or when
+    inventory does not know the lot (nothing to block)."""
+    if not state.exists or state.status() != RELEASED:
+        return []
+    latest = max((when for scope, _, when in state.decisions if scope == ("NATIONAL", "")), default=now)
+    return [LotSuspended(command.lot_id, "NATIONAL", "",
+                         f"lot review: AEFI {command.aefi_id} classified {command.causality} (vaccine quality defect)",
+                         REVIEW_AUTHORITY, review_reference(command.aefi_id), max(latest, now))]
+
+
+def extend_lot_expiry(state: Lot, command: ExtendLotExpiry, *, now: datetime, zone: tzinfo = CAMPAIGN_ZONE) -> list:
     """A regulator's conditional extension; only stock stored as required qualifies (INV-36)."""
     if not state.exists:
         raise DomainError(f"lot {command.lot_id} is not registered", field="lot_id", rule="INV-6")
+    check_lot_time(state, command.extended_at, "extended_at", now=now, zone=zone)
     if state.status() == RECALLED:
         raise DomainError("a recalled lot is not extended", field="lot_id", rule="INV-11")
     old = state.expiry()

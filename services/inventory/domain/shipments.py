@@ -9,8 +9,9 @@ doses at the receiver; a returned shipment adds them back at the sender; a lost 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 
+from eventkit.clock import CAMPAIGN_ZONE, campaign_date
 from eventkit.errors import DomainError, DuplicateEntity
 from services.inventory.domain import coldchain
 from services.inventory.domain.reference import CONDITION_NEEDS, LocationRegistered, PresentationDefined
@@ -43,6 +44,8 @@ class ShipmentDispatched:
     allocation_line_id: str = ""
     transport_id: str = ""
     logger_ids: tuple[str, ...] = ()
+    session_id: str = ""
+    """The session whose dispensation the shipment carries to its site (see :mod:`.dispensations`)."""
 
     @property
     def occurred_at(self) -> datetime:
@@ -119,6 +122,7 @@ class DispatchShipment:
     allocation_line_id: str = ""
     transport_id: str = ""
     logger_ids: tuple[str, ...] = ()
+    session_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -176,10 +180,12 @@ def evolve_shipment(state: Shipment, event: object) -> Shipment:
 
 
 def check_route(sender: LocationRegistered, receiver: LocationRegistered, presentation: PresentationDefined,
-                *, thawed: bool, receiver_active_until: date | None = None, at: datetime | None = None) -> None:
+                *, thawed: bool, receiver_active_until: date | None = None, at: datetime | None = None,
+                zone: tzinfo = CAMPAIGN_ZONE) -> None:
     """INV-4: an allowed edge of the supply tree to an operating location; INV-14: the receiver can store the
     product as it is."""
-    if receiver_active_until is not None and at is not None and at.date() > receiver_active_until:
+    if receiver_active_until is not None and at is not None and \
+            campaign_date(at, zone) > receiver_active_until:
         raise DomainError(f"{receiver.location_id} stopped operating after {receiver_active_until}",
                           field="to_location_id", rule="INV-4")
     if sender.location_id not in receiver.supplied_by:
@@ -215,7 +221,7 @@ def dispatch(state: Shipment, command: DispatchShipment, issued: list, presentat
     lines = tuple(StockLine(e.lot_id, e.doses, e.vials) for e in issued)
     return [ShipmentDispatched(command.shipment_id, command.from_location_id, command.to_location_id,
                                presentation_id, lines, command.dispatched_at, command.allocation_plan_id,
-                               command.allocation_line_id, command.transport_id, command.logger_ids)]
+                               command.allocation_line_id, command.transport_id, command.logger_ids, command.session_id)]
 
 
 def record_excursion(state: Shipment, command: coldchain.RecordExcursion, *, now: datetime) -> list:

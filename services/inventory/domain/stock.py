@@ -7,8 +7,9 @@ movement - backdated or not - is checked against every balance from its date onw
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 
+from eventkit.clock import CAMPAIGN_ZONE, campaign_date
 from eventkit.errors import DomainError
 from services.inventory.domain.coldchain import StorageUnit, check_not_quarantined
 from services.inventory.domain.ledger_events import (
@@ -146,6 +147,12 @@ class StockContext:
     """The unit the stock item sits in, when it records one (INV-13)."""
     location_active_until: date | None = None
     """Set when the location was deactivated: nothing is dated after it (INV-8)."""
+    zone: tzinfo = CAMPAIGN_ZONE
+    """The campaign zone: every day rule takes the campaign date of a time (:mod:`eventkit.clock`)."""
+
+    def day(self, at: datetime) -> date:
+        """The campaign day ``at`` falls on, whatever offset the client wrote."""
+        return campaign_date(at, self.zone)
 
     def extension_applies(self, state: StockItem | None) -> bool:
         """INV-36: an extension conditional on frozen storage does not cover stock that was thawed."""
@@ -190,14 +197,15 @@ def check_business_time(state: StockItem, at: datetime, ctx: StockContext, field
     latest count."""
     if at > ctx.now:
         raise DomainError(f"{field_name} is in the future", field=field_name, rule="INV-8")
-    if at.date() < ctx.location.active_from:
+    day = ctx.day(at)
+    if day < ctx.location.active_from:
         raise DomainError(f"{ctx.location.location_id} went live on {ctx.location.active_from}", field=field_name,
                           rule="INV-8")
-    if ctx.location_active_until is not None and at.date() > ctx.location_active_until:
+    if ctx.location_active_until is not None and day > ctx.location_active_until:
         raise DomainError(f"{ctx.location.location_id} stopped operating after {ctx.location_active_until}",
                           field=field_name, rule="INV-8")
     assert ctx.lot.registered is not None
-    if at.date() < ctx.lot.registered.manufacture_date:
+    if day < ctx.lot.registered.manufacture_date:
         raise DomainError(f"lot {ctx.lot.registered.lot_id} was made on {ctx.lot.registered.manufacture_date}",
                           field=field_name, rule="INV-8")
     last_count = state.last_count_at
@@ -232,9 +240,10 @@ def check_lot_matches(ctx: StockContext, presentation_id: str) -> None:
 def check_usable(state: StockItem, ctx: StockContext, at: datetime) -> None:
     """INV-10, INV-11, INV-12, INV-13, INV-36: nothing leaves from expired, blocked, VVM 3-4 or quarantined stock."""
     expiry = ctx.effective_expiry(state)
-    if at.date() > expiry:
+    day = ctx.day(at)
+    if day > expiry:
         extension = ctx.lot.extension
-        if extension is not None and not ctx.extension_applies(state) and at.date() <= extension.new_expiry_date:
+        if extension is not None and not ctx.extension_applies(state) and day <= extension.new_expiry_date:
             raise DomainError(f"the extension to {extension.new_expiry_date} covers only stock kept "
                               f"{extension.required_storage_condition}; this stock was thawed", field="lot_id",
                               rule="INV-36")

@@ -1,47 +1,42 @@
-"""Cold-chain handlers: storage units, temperature excursions and their assessment."""
+"""Cold-chain handlers: storage units, and temperature excursions (in a storage unit or during transport) with
+their assessment. An excursion names exactly one of ``storage_unit_id`` and ``shipment_id``: the handler
+decides on that aggregate."""
 
 from __future__ import annotations
 
-from eventkit.envelope import CommandContext
-from eventkit.errors import DomainError
-from eventkit.store.base import AppendResult
-from services.inventory.domain import coldchain
-from services.inventory.handlers.base import STORAGE_UNIT, Change, HandlerBase
+from typing import TYPE_CHECKING
+
+from eventkit.aggregates import Reply, Transaction
+from services.inventory.domain import coldchain, shipments
+from services.inventory.handlers.aggregates import SHIPMENT, STORAGE_UNIT, location
+
+if TYPE_CHECKING:
+    from services.inventory.handlers import Deps
 
 
-class ColdChainHandlers(HandlerBase):
-    def _unit_command(self, storage_unit_id: str, decide, context: CommandContext, request_hash: str) -> AppendResult:
-        earlier = self.replayed(context, request_hash)
-        if earlier is not None:
-            return earlier
-        aggregate_id = coldchain.storage_unit_aggregate_id(storage_unit_id)
-        state, version = self.load(STORAGE_UNIT, aggregate_id)
-        return self.append([Change(STORAGE_UNIT, aggregate_id, version, decide(state))], context, request_hash,
-                           summary={"aggregate_id": aggregate_id})
+def register_storage_unit(tx: Transaction, command: coldchain.RegisterStorageUnit, deps: Deps) -> Reply:
+    aggregate_id = coldchain.storage_unit_aggregate_id(command.storage_unit_id)
+    state = tx.load(STORAGE_UNIT, aggregate_id)
+    tx.append(STORAGE_UNIT, aggregate_id,
+              coldchain.register_storage_unit(state, command, location(tx, command.location_id)))
+    return Reply(aggregate_id, {"aggregate_id": aggregate_id})
 
-    def register_storage_unit(self, command: coldchain.RegisterStorageUnit, context: CommandContext,
-                              request_hash: str) -> AppendResult:
-        location = self.location(command.location_id)
-        return self._unit_command(command.storage_unit_id,
-                                  lambda state: coldchain.register_storage_unit(state, command, location),
-                                  context, request_hash)
 
-    def record_excursion(self, command: coldchain.RecordExcursion, context: CommandContext,
-                         request_hash: str) -> AppendResult:
-        return self._unit_command(command.storage_unit_id,
-                                  lambda state: coldchain.record_excursion(state, command, now=self._clock()),
-                                  context, request_hash)
+def _on_unit_or_shipment(tx: Transaction, command, deps: Deps, on_unit, on_shipment) -> Reply:
+    """Decide on the storage unit or the shipment the excursion names."""
+    if command.shipment_id:
+        spec, aggregate_id, decide = SHIPMENT, shipments.shipment_aggregate_id(command.shipment_id), on_shipment
+        answer = {"shipment_id": command.shipment_id}
+    else:
+        spec, aggregate_id, decide = STORAGE_UNIT, coldchain.storage_unit_aggregate_id(command.storage_unit_id), on_unit
+        answer = {"aggregate_id": aggregate_id}
+    tx.append(spec, aggregate_id, decide(tx.load(spec, aggregate_id), command, now=deps.clock()))
+    return Reply(aggregate_id, answer)
 
-    def assess_excursion(self, command: coldchain.AssessExcursion, context: CommandContext,
-                         request_hash: str) -> AppendResult:
-        return self._unit_command(command.storage_unit_id,
-                                  lambda state: coldchain.assess_excursion(state, command, now=self._clock()),
-                                  context, request_hash)
 
-    def unit_location(self, storage_unit_id: str) -> str:
-        """The location a storage unit belongs to (for scope checks); INV-13 error when unknown."""
-        unit = self.storage_unit(storage_unit_id)
-        if unit is None or unit.registered is None:
-            raise DomainError(f"storage unit {storage_unit_id} is not registered", field="storage_unit_id",
-                              rule="INV-13")
-        return unit.registered.location_id
+def record_excursion(tx: Transaction, command: coldchain.RecordExcursion, deps: Deps) -> Reply:
+    return _on_unit_or_shipment(tx, command, deps, coldchain.record_excursion, shipments.record_excursion)
+
+
+def assess_excursion(tx: Transaction, command: coldchain.AssessExcursion, deps: Deps) -> Reply:
+    return _on_unit_or_shipment(tx, command, deps, coldchain.assess_excursion, shipments.assess_excursion)

@@ -1,110 +1,98 @@
-"""Reference-data handlers: locations, presentations, lots, lot decisions, and loading the seed file."""
+"""Reference-data handlers: locations, presentations, lots, lot decisions (and the lot review an AEFI classified
+A2 opens), and the seed file in one append."""
 
 from __future__ import annotations
 
-from eventkit.envelope import CommandContext
-from eventkit.store.base import AppendResult
+from typing import TYPE_CHECKING
+
+from eventkit.aggregates import AggregateSpec, Reply, Transaction
+from eventkit.clock import campaign_date
 from services.inventory.domain import lots, reference
-from services.inventory.handlers.base import LOCATION, LOT, PRESENTATION, Change, HandlerBase
-from services.inventory.seed import SeedDocument
+from services.inventory.handlers.aggregates import (
+    LOCATION,
+    LOT,
+    PRESENTATION,
+    known_locations,
+    presentation_version,
+)
+from services.inventory.seed import LoadSeed
+
+if TYPE_CHECKING:
+    from services.inventory.handlers import Deps
 
 
-class ReferenceHandlers(HandlerBase):
-    def register_location(self, command: reference.RegisterLocation, context: CommandContext,
-                          request_hash: str) -> AppendResult:
-        return self._single(LOCATION, reference.location_aggregate_id(command.location_id),
-                            lambda state: reference.register_location(state, command, known=self._known(command)),
-                            context, request_hash)
+def _answer(aggregate_id: str) -> Reply:
+    return Reply(aggregate_id, {"aggregate_id": aggregate_id})
 
-    def deactivate_location(self, command: reference.DeactivateLocation, context: CommandContext,
-                            request_hash: str) -> AppendResult:
-        return self._single(LOCATION, reference.location_aggregate_id(command.location_id),
-                            lambda state: reference.deactivate_location(state, command), context, request_hash)
 
-    def define_presentation(self, command: reference.DefinePresentation, context: CommandContext,
-                            request_hash: str) -> AppendResult:
-        return self._single(PRESENTATION, reference.presentation_aggregate_id(command.presentation_id),
-                            lambda state: reference.define_presentation(state, command), context, request_hash)
+def _decide_on(tx: Transaction, spec: AggregateSpec, aggregate_id: str, decide) -> Reply:
+    """Decide on one aggregate's state and append what was decided."""
+    tx.append(spec, aggregate_id, decide(tx.load(spec, aggregate_id)))
+    return _answer(aggregate_id)
 
-    def register_lot(self, command: lots.RegisterLot, context: CommandContext, request_hash: str) -> AppendResult:
-        presentation = self.presentation_version(command.presentation_id, command.presentation_version)
-        return self._single(LOT, lots.lot_aggregate_id(command.lot_id),
-                            lambda state: lots.register_lot(state, command, presentation, now=self._clock()),
-                            context, request_hash)
 
-    def change_lot_status(self, command: lots.ChangeLotStatus, context: CommandContext,
-                          request_hash: str) -> AppendResult:
-        return self._single(LOT, lots.lot_aggregate_id(command.lot_id),
-                            lambda state: lots.change_lot_status(state, command), context, request_hash)
+def register_location(tx: Transaction, command: reference.RegisterLocation, deps: Deps) -> Reply:
+    return _decide_on(tx, LOCATION, reference.location_aggregate_id(command.location_id),
+                      lambda state: reference.register_location(state, command, known=known_locations(tx, command)))
 
-    def extend_lot_expiry(self, command: lots.ExtendLotExpiry, context: CommandContext,
-                          request_hash: str) -> AppendResult:
-        return self._single(LOT, lots.lot_aggregate_id(command.lot_id),
-                            lambda state: lots.extend_lot_expiry(state, command), context, request_hash)
 
-    def load_seed(self, document: SeedDocument, context: CommandContext, request_hash: str) -> AppendResult:
-        """Register everything of the seed not registered yet, in one atomic append (idempotent)."""
-        earlier = self.replayed(context, request_hash)
-        if earlier is not None:
-            return earlier
-        now = self._clock()
-        changes = self._seed_locations(document, now)
-        presentation_changes, defined = self._seed_presentations(document, now)
-        changes += presentation_changes + self._seed_lots(document, now, defined)
-        appended = sum(len(c.events) for c in changes)
-        return self.append(changes, context, request_hash, summary={"seed_version": document.version,
-                                                                    "appended": appended})
+def deactivate_location(tx: Transaction, command: reference.DeactivateLocation, deps: Deps) -> Reply:
+    return _decide_on(tx, LOCATION, reference.location_aggregate_id(command.location_id),
+                      lambda state: reference.deactivate_location(state, command))
 
-    def _seed_locations(self, document: SeedDocument, now) -> list[Change]:
-        """Parents come first in the file, so each location's parent and suppliers are known by its turn."""
-        changes, known = [], set()
-        for command in document.locations(now):
-            aggregate_id = reference.location_aggregate_id(command.location_id)
-            state, version = self.load(LOCATION, aggregate_id)
-            known |= self._known(command)
-            changes.append(Change(LOCATION, aggregate_id, version,
-                                  reference.register_location(state, command, known=frozenset(known))))
-            known.add(command.location_id)
-        return changes
 
-    def _seed_presentations(self, document: SeedDocument, now):
-        """Versions of one presentation follow each other, so each is decided on the state after the last."""
-        pending: dict[str, Change] = {}
-        states: dict[str, reference.Presentation] = {}
-        defined: dict[tuple[str, int], reference.PresentationDefined] = {}
-        for command in document.presentations(now):
-            aggregate_id = reference.presentation_aggregate_id(command.presentation_id)
-            if aggregate_id not in pending:
-                states[aggregate_id], version = self.load(PRESENTATION, aggregate_id)
-                pending[aggregate_id] = Change(PRESENTATION, aggregate_id, version, [])
-            for event in reference.define_presentation(states[aggregate_id], command):
-                pending[aggregate_id].events.append(event)
-                states[aggregate_id] = reference.evolve_presentation(states[aggregate_id], event)
-            defined[(command.presentation_id, command.version)] = states[aggregate_id].versions[command.version]
-        return list(pending.values()), defined
+def define_presentation(tx: Transaction, command: reference.DefinePresentation, deps: Deps) -> Reply:
+    return _decide_on(tx, PRESENTATION, reference.presentation_aggregate_id(command.presentation_id),
+                      lambda state: reference.define_presentation(state, command))
 
-    def _seed_lots(self, document: SeedDocument, now, defined) -> list[Change]:
-        changes = []
-        for command in document.lots(now):
-            state, version = self.load(LOT, lots.lot_aggregate_id(command.lot_id))
-            presentation = defined.get((command.presentation_id, command.presentation_version)) or \
-                self.presentation_version(command.presentation_id, command.presentation_version)
-            changes.append(Change(LOT, lots.lot_aggregate_id(command.lot_id), version,
-                                  lots.register_lot(state, command, presentation, now=now)))
-        return changes
 
-    # -- helpers --------------------------------------------------------------------------------------
-    def _known(self, command: reference.RegisterLocation) -> frozenset[str]:
-        """Which of the parent and suppliers named by ``command`` are registered."""
-        named = {command.parent_id, *command.supplied_by} - {""}
-        return frozenset(n for n in named if self.load(LOCATION, reference.location_aggregate_id(n))[0].exists)
+def register_lot(tx: Transaction, command: lots.RegisterLot, deps: Deps) -> Reply:
+    return _decide_on(tx, LOT, lots.lot_aggregate_id(command.lot_id), lambda state: lots.register_lot(
+        state, command, presentation_version(tx, command.presentation_id, command.presentation_version),
+        today=campaign_date(deps.clock(), deps.zone)))
 
-    def _single(self, spec, aggregate_id: str, decide, context: CommandContext, request_hash: str) -> AppendResult:
-        earlier = self.replayed(context, request_hash)
-        if earlier is not None:
-            return earlier
-        state, version = self.load(spec, aggregate_id)
-        events = decide(state)
-        return self.append([Change(spec, aggregate_id, version, events)], context, request_hash,
-                           summary={"aggregate_id": aggregate_id})
 
+def change_lot_status(tx: Transaction, command: lots.ChangeLotStatus, deps: Deps) -> Reply:
+    return _decide_on(tx, LOT, lots.lot_aggregate_id(command.lot_id),
+                      lambda state: lots.change_lot_status(state, command, now=deps.clock(), zone=deps.zone))
+
+
+def open_lot_review(tx: Transaction, command: lots.OpenLotReview, deps: Deps) -> Reply:
+    return _decide_on(tx, LOT, lots.lot_aggregate_id(command.lot_id),
+                      lambda state: lots.open_lot_review(state, command, now=deps.clock()))
+
+
+def extend_lot_expiry(tx: Transaction, command: lots.ExtendLotExpiry, deps: Deps) -> Reply:
+    return _decide_on(tx, LOT, lots.lot_aggregate_id(command.lot_id),
+                      lambda state: lots.extend_lot_expiry(state, command, now=deps.clock(), zone=deps.zone))
+
+
+def load_seed(tx: Transaction, command: LoadSeed, deps: Deps) -> Reply:
+    """Register everything of the seed not registered yet, in one atomic append (a second load appends nothing).
+
+    The transaction sees what it has decided so far: locations come parents first, so each one's parent and
+    suppliers are known by its turn; versions of one presentation follow each other; lots find the
+    presentation versions defined just before them.
+    """
+    tx.load_many(LOCATION, [reference.location_aggregate_id(c.location_id) for c in command.locations])
+    tx.load_many(PRESENTATION, [reference.presentation_aggregate_id(c.presentation_id) for c in command.presentations])
+    tx.load_many(LOT, [lots.lot_aggregate_id(c.lot_id) for c in command.lots])
+    today, appended = campaign_date(deps.clock(), deps.zone), 0
+    for location in command.locations:
+        aggregate_id = reference.location_aggregate_id(location.location_id)
+        events = reference.register_location(tx.load(LOCATION, aggregate_id), location,
+                                             known=known_locations(tx, location))
+        tx.append(LOCATION, aggregate_id, events)
+        appended += len(events)
+    for presentation in command.presentations:
+        aggregate_id = reference.presentation_aggregate_id(presentation.presentation_id)
+        events = reference.define_presentation(tx.load(PRESENTATION, aggregate_id), presentation)
+        tx.append(PRESENTATION, aggregate_id, events)
+        appended += len(events)
+    for registration in command.lots:
+        aggregate_id = lots.lot_aggregate_id(registration.lot_id)
+        defined = presentation_version(tx, registration.presentation_id, registration.presentation_version)
+        events = lots.register_lot(tx.load(LOT, aggregate_id), registration, defined, today=today)
+        tx.append(LOT, aggregate_id, events)
+        appended += len(events)
+    return Reply(f"reference.v{command.version}", {"seed_version": command.version, "appended": appended})

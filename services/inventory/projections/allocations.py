@@ -1,14 +1,12 @@
 """Projection ``allocations`` over the allocation topic: each allocation line's recipient and the doses
 allocated and released, so a dispatch that names an allocation line can be checked locally (the service
-never asks allocation over HTTP)."""
+never asks allocation over HTTP; the lookup is :class:`services.inventory.queries.AllocationLines`)."""
 
 from __future__ import annotations
 
-from eventkit.codec import decode_message, topic_event_types
 from eventkit.projections import Projection
-from eventkit.topics import event_topic
-
-ALLOC = "vaxtrail.allocation.v1."
+from eventkit.readmodels import declare
+from vaxtrail.allocation.v1 import events_pb2 as allocation
 
 
 def batch_allocated(conn, event, m) -> None:
@@ -33,33 +31,12 @@ def allocation_cancelled(conn, event, m) -> None:
 
 
 HANDLERS = {
-    ALLOC + "BatchAllocated": batch_allocated,
-    ALLOC + "AllocationReleased": allocation_released,
-    ALLOC + "AllocationLineAmended": line_amended,
-    ALLOC + "AllocationCancelled": allocation_cancelled,
+    allocation.BatchAllocated: batch_allocated,
+    allocation.AllocationReleased: allocation_released,
+    allocation.AllocationLineAmended: line_amended,
+    allocation.AllocationCancelled: allocation_cancelled,
 }
 
 
-def allocations(settings, codec) -> Projection:
-    every = topic_event_types("allocation")
-    return Projection(name="allocations", topics=(event_topic("allocation"),), handlers=HANDLERS,
-                      ignored=frozenset(every - HANDLERS.keys()), tables=("allocation_lines",), decoder=decode_message)
-
-
-class AllocationLines:
-    """Lookups over the ``allocation_lines`` read model (and shipments already sent against a line)."""
-
-    def __init__(self, pool) -> None:
-        self._pool = pool
-
-    def line(self, plan_id: str, line_id: str) -> dict | None:
-        with self._pool.connection() as conn:
-            row = conn.execute(
-                "SELECT a.recipient_unit_id, a.recipient_unit_kind, a.doses_allocated, a.doses_released, a.cancelled,"
-                " coalesce((SELECT sum(l.doses) FROM shipments s JOIN shipment_lines l USING (shipment_id)"
-                "   WHERE s.allocation_plan_id = a.plan_id AND s.allocation_line_id = a.line_id), 0)::bigint"
-                " FROM allocation_lines a WHERE a.plan_id = %s AND a.line_id = %s", (plan_id, line_id)).fetchone()
-        if row is None:
-            return None
-        return {"recipient_unit_id": row[0], "recipient_unit_kind": row[1], "doses_allocated": row[2],
-                "doses_released": row[3], "cancelled": row[4], "doses_shipped": row[5]}
+def allocations() -> Projection:
+    return declare("allocations", HANDLERS, tables=("allocation_lines",))

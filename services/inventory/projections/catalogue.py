@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from eventkit.codec import topic_event_types
 from eventkit.projections import Projection
+from eventkit.readmodels import declare
 from services.inventory.domain import lots, reference
-
-T = "vaxtrail.inventory.v1."
 
 
 def location_registered(conn, event, e: reference.LocationRegistered) -> None:
@@ -52,26 +50,24 @@ def lot_expiry_extended(conn, event, e: lots.LotExpiryExtended) -> None:
 def _decision(status: str):
     def apply(conn, event, e) -> None:
         conn.execute(
-            "INSERT INTO lot_decisions (event_id, lot_id, scope, scope_id, status, reason, decided_at)"
-            " VALUES (%s, %s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING",
-            (event.event_id, e.lot_id, e.scope, e.scope_id, status, e.reason, e.decided_at),
+            "INSERT INTO lot_decisions (event_id, lot_id, scope, scope_id, status, reason, decided_at,"
+            " decision_reference) VALUES (%s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING",
+            (event.event_id, e.lot_id, e.scope, e.scope_id, status, e.reason, e.decided_at, e.decision_reference),
         )
     return apply
 
 
 HANDLERS = {
-    T + "LocationRegistered": location_registered,
-    T + "LocationDeactivated": location_deactivated,
-    T + "PresentationDefined": presentation_defined,
-    T + "LotRegistered": lot_registered,
-    T + "LotExpiryExtended": lot_expiry_extended,
-    T + "LotSuspended": _decision(lots.SUSPENDED),
-    T + "LotReleased": _decision(lots.RELEASED),
-    T + "LotRecalled": _decision(lots.RECALLED),
+    reference.LocationRegistered: location_registered,
+    reference.LocationDeactivated: location_deactivated,
+    reference.PresentationDefined: presentation_defined,
+    lots.LotRegistered: lot_registered,
+    lots.LotExpiryExtended: lot_expiry_extended,
+    lots.LotSuspended: _decision(lots.SUSPENDED),
+    lots.LotReleased: _decision(lots.RELEASED),
+    lots.LotRecalled: _decision(lots.RECALLED),
 }
 
 
-def catalogue(topic: str, codec) -> Projection:
-    return Projection(name="catalogue", topics=(topic,), handlers=HANDLERS,
-                      ignored=topic_event_types("inventory") - HANDLERS.keys(),
-                      tables=("locations", "presentations", "lots", "lot_decisions"), decoder=codec.decode)
+def catalogue(codec) -> Projection:
+    return declare("catalogue", HANDLERS, codec=codec, tables=("locations", "presentations", "lots", "lot_decisions"))

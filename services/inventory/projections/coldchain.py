@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from eventkit.codec import topic_event_types
 from eventkit.projections import Projection
+from eventkit.readmodels import declare
 from services.inventory.domain import coldchain
-
-T = "vaxtrail.inventory.v1."
 
 
 def unit_registered(conn, event, e: coldchain.StorageUnitRegistered) -> None:
@@ -37,13 +35,11 @@ def excursion_assessed(conn, event, e: coldchain.ExcursionAssessed) -> None:
 
 
 HANDLERS = {
-    T + "StorageUnitRegistered": unit_registered,
-    T + "TemperatureExcursionDetected": excursion_detected,
-    T + "ExcursionAssessed": excursion_assessed,
+    coldchain.StorageUnitRegistered: unit_registered,
+    coldchain.TemperatureExcursionDetected: excursion_detected,
+    coldchain.ExcursionAssessed: excursion_assessed,
 }
 
 
-def cold_chain(topic: str, codec) -> Projection:
-    return Projection(name="cold_chain", topics=(topic,), handlers=HANDLERS,
-                      ignored=topic_event_types("inventory") - HANDLERS.keys(),
-                      tables=("storage_units", "excursions", "excursion_verdicts"), decoder=codec.decode)
+def cold_chain(codec) -> Projection:
+    return declare("cold_chain", HANDLERS, codec=codec, tables=("storage_units", "excursions", "excursion_verdicts"))

@@ -1,109 +1,92 @@
-"""Projection ``consumption`` (a process manager) over the immunization topic.
+"""The consumption process manager over the immunization topic: a projection that records the work, and a
+worker component that does it.
 
-``VialOpened`` (all the vial's doses) and ``DoseAdministered`` without a vial opening (one dose) decrement
-the site's stock item: the decision (:mod:`services.inventory.domain.consumption`) appends ``StockConsumed``
-or, when the books cannot cover it, ``ConsumptionDiscrepancyDetected`` (plus a metric) to the inventory
-event store. The append runs on the projection's own connection, inside its batch transaction, so the
-new events, the tracking row and the processed event id commit together: exactly once. Each append also
-carries an idempotency key derived from the immunization event id, so a rebuild that replays the topic
-never consumes twice. A conflicting concurrent write to the same stock item is retried.
+``VialOpened`` (all the vial's doses) and ``DoseAdministered`` without a vial opening (one dose) decrement the
+site's stock item. A projection may change only its own read model, so projection ``consumption`` just
+records each such event in ``consumption_pending`` - in its batch transaction, with its tracking row (the
+usage counts of the wastage read model are projection ``site_usage``'s, :mod:`.site_usage`). Doses given
+from a vial opening consume nothing more: the vial already did.
 
-The projection also keeps ``site_usage`` (doses opened, administered, open-vial residuals) for the
-wastage read model. Doses given from a vial opening consume nothing more: the vial already did.
+:class:`ConsumptionWorker` (a :class:`~eventkit.work_queue.QueueWorker`) drains ``consumption_pending``: for each row it runs
+:class:`~services.inventory.domain.consumption.ReportedConsumption` through the command bus - one short
+transaction that appends ``StockConsumed`` or ``ConsumptionDiscrepancyDetected`` (re-decided on fresh state
+when a concurrent write moved the stock item) - and then deletes the row. The store's append lock is held
+for that one append only, never for a projection batch, so HTTP writes do not wait behind the topic.
+
+Exactly once: each consumption carries the idempotency key ``consumption|<source event id>`` (its event ids
+derive from it). A crash between the append and the delete, a rebuild that replays the topic, or two workers
+taking the same row are all answered from the store's idempotency record and append nothing more; the metric
+``vaxtrail_inventory_consumption_discrepancies_total`` counts only first answers.
 """
 
 from __future__ import annotations
 
-import contextlib
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from eventkit.aggregates import Repository
-from eventkit.codec import decode_message, topic_event_types
+from prometheus_client import Counter
+
 from eventkit.envelope import CommandContext
-from eventkit.errors import ConcurrencyConflict, DomainError
 from eventkit.projections import Projection
-from eventkit.store.postgres import PostgresEventStore
-from eventkit.topics import event_topic
-from services.inventory.domain import consumption, ledger
-from services.inventory.handlers.base import STOCK_ITEM, Change, HandlerBase
-from services.inventory.metrics import CONSUMPTION_DISCREPANCIES
+from eventkit.readmodels import declare
+from eventkit.work_queue import QueueWorker
+from services.inventory.domain import consumption
+from vaxtrail.immunization.v1 import events_pb2 as immunization
 
-IMM = "vaxtrail.immunization.v1."
-ATTEMPTS = 5
-
-
-class _BoundPool:
-    """A pool of one: the projection's connection (so the store appends inside its transaction)."""
-
-    def __init__(self, conn) -> None:
-        self._conn = conn
-
-    @contextlib.contextmanager
-    def connection(self):
-        yield self._conn
+CONSUMPTION_DISCREPANCIES = Counter(
+    "vaxtrail_inventory_consumption_discrepancies_total",
+    "Consumption reported by immunization that a site's stock could not cover (INV-28 reconciliation)",
+    ["reason"],
+)
+ACTOR = "inventory-consumption"
 
 
 def _time(timestamp) -> datetime:
     return timestamp.ToDatetime(tzinfo=UTC)
 
 
-def _usage(conn, site: str, lot: str, *, opened: int = 0, administered: int = 0, residual: int = 0) -> None:
+def _pending(conn, event, site: str, lot: str, doses: int, source: str, reference_id: str, at: datetime) -> None:
     conn.execute(
-        "INSERT INTO site_usage (location_id, lot_id, doses_opened, doses_administered, residual_doses)"
-        " VALUES (%s, %s, %s, %s, %s) ON CONFLICT (location_id, lot_id) DO UPDATE SET"
-        " doses_opened = site_usage.doses_opened + excluded.doses_opened,"
-        " doses_administered = site_usage.doses_administered + excluded.doses_administered,"
-        " residual_doses = site_usage.residual_doses + excluded.residual_doses",
-        (site, lot, opened, administered, residual))
+        "INSERT INTO consumption_pending (source_event_id, site_id, lot_id, doses, source, reference_id, consumed_at,"
+        " correlation_id) VALUES (%s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (source_event_id) DO NOTHING",
+        (event.event_id, site, lot, doses, source, reference_id, at, event.correlation_id))
 
 
-def consumption_projection(settings, codec) -> Projection:
-    def apply(conn, event, report: consumption.ReportedConsumption) -> None:
-        base = HandlerBase(Repository(PostgresEventStore(_BoundPool(conn), service=settings.service), codec,
-                                      producer=settings.producer),
-                           codec, clock=lambda: datetime.now(UTC), producer=settings.producer)
-        context = CommandContext(actor_id="inventory-consumption", actor_role="system",
-                                 correlation_id=event.correlation_id, causation_id=str(event.event_id),
-                                 idempotency_key=f"consumption|{event.event_id}")
-        item_id = ledger.stock_item_id(report.site_id, report.lot_id)
-        for attempt in range(1, ATTEMPTS + 1):
-            state, version = base.load_item(report.site_id, report.lot_id)
-            try:
-                ctx, missing = base.stock_context(report.site_id, report.lot_id), ""
-            except DomainError as error:
-                ctx, missing = None, "UNKNOWN_SITE" if error.rule == "INV-4" else "UNKNOWN_LOT"
-            events = consumption.consume(state, report, ctx, missing)
-            try:
-                result = base.append([Change(STOCK_ITEM, item_id, version, events)], context, str(event.event_id))
-            except ConcurrencyConflict:
-                if attempt == ATTEMPTS:
-                    raise
-                continue
-            if not result.replayed:
-                for flagged in events:
-                    if isinstance(flagged, ledger.ConsumptionDiscrepancyDetected):
-                        CONSUMPTION_DISCREPANCIES.labels(flagged.reason).inc()
-            return
+def vial_opened(conn, event, m: immunization.VialOpened) -> None:
+    _pending(conn, event, m.site_id, m.lot_id, m.doses_in_vial, consumption.VIAL_OPENED, m.vial_opening_id,
+             _time(m.opened_at))
 
-    def vial_opened(conn, event, message) -> None:
-        _usage(conn, message.site_id, message.lot_id, opened=message.doses_in_vial)
-        apply(conn, event, consumption.ReportedConsumption(
-            message.site_id, message.lot_id, message.doses_in_vial, consumption.VIAL_OPENED, str(event.event_id),
-            message.vial_opening_id, _time(message.opened_at)))
 
-    def dose_administered(conn, event, message) -> None:
-        _usage(conn, message.site_id, message.lot_id, administered=1)
-        if message.vial_opening_id:
-            return
-        apply(conn, event, consumption.ReportedConsumption(
-            message.site_id, message.lot_id, 1, consumption.DOSE_ADMINISTERED, str(event.event_id), message.dose_id,
-            _time(message.administered_at)))
+def dose_administered(conn, event, m: immunization.DoseAdministered) -> None:
+    if not m.vial_opening_id:
+        _pending(conn, event, m.site_id, m.lot_id, 1, consumption.DOSE_ADMINISTERED, m.dose_id,
+                 _time(m.administered_at))
 
-    def vial_discarded(conn, event, message) -> None:
-        _usage(conn, message.site_id, message.lot_id, residual=message.residual_doses)
 
-    handlers = {IMM + "VialOpened": vial_opened, IMM + "DoseAdministered": dose_administered,
-                IMM + "VialDiscarded": vial_discarded}
-    every = topic_event_types("immunization")
-    return Projection(name="consumption", topics=(event_topic("immunization"),), handlers=handlers,
-                      ignored=frozenset(every - handlers.keys()), tables=("site_usage",), decoder=decode_message)
+def consumption_projection() -> Projection:
+    # It owns no table a rebuild empties: consumption_pending is work, see migrations/0007.
+    return declare("consumption", {immunization.VialOpened: vial_opened,
+                                   immunization.DoseAdministered: dose_administered})
+
+
+@dataclass(frozen=True)
+class ConsumptionWorker(QueueWorker):
+    """Drains ``consumption_pending`` through the command bus (see the module docstring and
+    :mod:`eventkit.work_queue`)."""
+
+    table = "consumption_pending"
+    columns = ("source_event_id", "site_id", "lot_id", "doses", "source", "reference_id", "consumed_at",
+               "correlation_id")
+
+    def consume(self, source_event_id, site_id: str, lot_id: str, doses: int, source: str, reference_id: str,
+                consumed_at: datetime, correlation_id: str) -> None:
+        """One reported consumption, in its own transaction, at most once per source event."""
+        source_id = str(source_event_id)
+        context = CommandContext(actor_id=ACTOR, actor_role="system", correlation_id=correlation_id,
+                                 causation_id=source_id, idempotency_key=f"consumption|{source_id}",
+                                 request_hash=source_id)
+        report = consumption.ReportedConsumption(site_id, lot_id, doses, source, source_id, reference_id, consumed_at)
+        result = self.bus.handle(report, context)
+        if not result.replayed:
+            for reason in result.response["discrepancies"]:
+                CONSUMPTION_DISCREPANCIES.labels(reason).inc()

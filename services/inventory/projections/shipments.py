@@ -3,20 +3,19 @@ transport excursions."""
 
 from __future__ import annotations
 
-from eventkit.codec import topic_event_types
 from eventkit.projections import Projection
+from eventkit.readmodels import declare
+from services.inventory.domain import coldchain
 from services.inventory.domain import shipments as domain
-
-T = "vaxtrail.inventory.v1."
 
 
 def dispatched(conn, event, e: domain.ShipmentDispatched) -> None:
     conn.execute(
         "INSERT INTO shipments (shipment_id, from_location_id, to_location_id, presentation_id, status, dispatched_at,"
-        " allocation_plan_id, allocation_line_id) VALUES (%s, %s, %s, %s, 'DISPATCHED', %s, %s, %s)"
+        " allocation_plan_id, allocation_line_id, session_id) VALUES (%s, %s, %s, %s, 'DISPATCHED', %s, %s, %s, %s)"
         " ON CONFLICT (shipment_id) DO NOTHING",
         (e.shipment_id, e.from_location_id, e.to_location_id, e.presentation_id, e.dispatched_at,
-         e.allocation_plan_id, e.allocation_line_id),
+         e.allocation_plan_id, e.allocation_line_id, e.session_id),
     )
     for line in e.lines:
         conn.execute("INSERT INTO shipment_lines (shipment_id, lot_id, doses, vials) VALUES (%s, %s, %s, %s)"
@@ -48,16 +47,14 @@ def transport_excursion(delta: int):
 
 
 HANDLERS = {
-    T + "ShipmentDispatched": dispatched,
-    T + "ShipmentReceived": received,
-    T + "ShipmentLost": _closed(domain.LOST),
-    T + "ShipmentReturned": _closed(domain.RETURNED),
-    T + "TemperatureExcursionDetected": transport_excursion(+1),
-    T + "ExcursionAssessed": transport_excursion(-1),
+    domain.ShipmentDispatched: dispatched,
+    domain.ShipmentReceived: received,
+    domain.ShipmentLost: _closed(domain.LOST),
+    domain.ShipmentReturned: _closed(domain.RETURNED),
+    coldchain.TemperatureExcursionDetected: transport_excursion(+1),
+    coldchain.ExcursionAssessed: transport_excursion(-1),
 }
 
 
-def shipments(topic: str, codec) -> Projection:
-    return Projection(name="shipments", topics=(topic,), handlers=HANDLERS,
-                      ignored=topic_event_types("inventory") - HANDLERS.keys(), tables=("shipments", "shipment_lines"),
-                      decoder=codec.decode)
+def shipments(codec) -> Projection:
+    return declare("shipments", HANDLERS, codec=codec, tables=("shipments", "shipment_lines"))

@@ -2,8 +2,8 @@
 
 The file is data, never applied directly: ``POST /v1/reference/seed`` (national_admin) turns it into
 ``LocationRegistered`` / ``PresentationDefined`` / ``LotRegistered`` events through the same decisions as
-the single-item routes, skipping what is already registered (idempotent). Locations are listed parents
-first.
+the single-item routes, skipping what is already registered (idempotent): :class:`LoadSeed` is that command.
+Locations are listed parents first.
 """
 
 from __future__ import annotations
@@ -26,6 +26,16 @@ def seed_path(version: int = CURRENT_VERSION) -> Path:
 
 
 @dataclass(frozen=True)
+class LoadSeed:
+    """Register every location, presentation version and lot of a seed not registered yet, in one append."""
+
+    version: int
+    locations: tuple[reference.RegisterLocation, ...]
+    presentations: tuple[reference.DefinePresentation, ...]
+    lots: tuple[lots.RegisterLot, ...]
+
+
+@dataclass(frozen=True)
 class SeedDocument:
     version: int
     data: dict[str, Any]
@@ -37,6 +47,10 @@ class SeedDocument:
             raise FileNotFoundError(f"no reference seed version {version} ({path.name})")
         data = json.loads(path.read_text(encoding="utf-8"))
         return cls(int(data["version"]), data)
+
+    def command(self, now: datetime) -> LoadSeed:
+        return LoadSeed(self.version, tuple(self.locations(now)), tuple(self.presentations(now)),
+                        tuple(self.lots(now)))
 
     def locations(self, now: datetime) -> list[reference.RegisterLocation]:
         return [location_command(item, now) for item in self.data.get("locations", [])]

@@ -8,13 +8,14 @@ import tempfile
 from flask import Blueprint, Response, request
 
 from eventkit.auth import current_principal, requires
-from eventkit.web.commands import command_context
+from eventkit.web.commands import request_context
 from eventkit.web.openapi import documented
 from eventkit.web.validation import MalformedRequest
 from services.registration.api import models as m
 from services.registration.bulk import COLUMNS, BulkUpload
 
 UPLOAD_MAX_BYTES = 256 * 1024 * 1024  # ~1.5 million rows; the app-wide body limit is far smaller
+
 
 def register_routes(bp: Blueprint, uploads: BulkUpload) -> None:
     @bp.post("/organisations/<organisation_id>/uploads")
@@ -40,8 +41,8 @@ def register_routes(bp: Blueprint, uploads: BulkUpload) -> None:
 
         report = tempfile.SpooledTemporaryFile(max_size=1 << 20, mode="w+", encoding="utf-8")
         try:
-            summary = uploads.process(organisation_id, request.stream, command_context(scope_key="upload"), report,
-                                      in_scope=in_scope)
+            # No idempotency key: each row's idempotency is its national-ID guard.
+            summary = uploads.process(organisation_id, request.stream, request_context(), report, in_scope=in_scope)
         except BaseException:
             report.close()
             raise

@@ -46,6 +46,8 @@ class PersonRegistered:
     upload_id: str
     upload_line: int
     registered_at: datetime
+    site_id: str = ""
+    """The site where staff registered the person on the spot (a walk-in); empty otherwise."""
 
     @property
     def occurred_at(self) -> datetime:
@@ -112,6 +114,10 @@ class RegistrationApproved:
     province_code: str
     reason: str
     decided_at: datetime
+    delegation_rule: str = ""
+    """Empty for the province's own decision; the standing delegation a site's staff approved under otherwise."""
+    site_id: str = ""
+    session_id: str = ""
 
     @property
     def occurred_at(self) -> datetime:
@@ -244,17 +250,3 @@ class BulkUploadCompleted:
     @property
     def occurred_at(self) -> datetime:
         return self.completed_at
-
-
-@dataclass(frozen=True)
-class PersonalDataAccessed:
-    """Defined in audit's events.proto; every service that serves personal data appends it to its own store.
-
-    The message has no time field of its own: the handler drafts it with the read's time as business time.
-    """
-
-    actor_id: str
-    actor_role: str
-    purpose: str
-    subject_person_id: str
-    endpoint: str

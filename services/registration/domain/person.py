@@ -7,11 +7,13 @@ Pure: ``evolve(state, event)`` and one decision function per command, each raisi
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 
+from eventkit.clock import CAMPAIGN_ZONE, campaign_date
 from eventkit.errors import DomainError
 from services.registration.domain import events as ev
 from services.registration.domain import validation as v
+from services.registration.domain.commands import RegisterPerson
 from services.registration.domain.reference import AdminUnits, PriorityCatalogues
 
 PENDING, APPROVED, REJECTED = "PENDING", "APPROVED", "REJECTED"
@@ -22,30 +24,11 @@ CHANNELS = ("APP", "PORTAL", "ORGANISATION_BULK", "ON_SITE")
 class References:
     admin_units: AdminUnits
     catalogues: PriorityCatalogues
+    zone: tzinfo = CAMPAIGN_ZONE
+    """The campaign zone (``CAMPAIGN_TIME_ZONE``): "not in the future" compares campaign days."""
 
-
-@dataclass(frozen=True)
-class RegisterPerson:
-    person_id: str
-    national_id_kind: str
-    national_id: str
-    full_name: str
-    date_of_birth: date
-    sex: str
-    address: ev.Address
-    channel: str
-    registered_by: str
-    registered_by_kind: str = "ACTOR"
-    date_of_birth_estimated: bool = False
-    phone: str = ""
-    occupation: str = ""
-    nationality: str = "VN"
-    account_id: str = ""
-    relationship: str = ""
-    upload_id: str = ""
-    upload_line: int = 0
-    priority_group: str = ""
-    priority_evidence: str = ""
+    def today(self, now: datetime) -> date:
+        return campaign_date(now, self.zone)
 
 
 @dataclass(frozen=True)
@@ -103,13 +86,13 @@ def register(state: Person, command: RegisterPerson, refs: References, *, now: d
     """A new person (plus its priority group when the command names one). Uniqueness: see identity.py."""
     if state.registered:
         raise DomainError(f"person {command.person_id} already exists", field="person_id", rule="INV-31")
-    registered = validated_registration(command, refs, today=now.date(), now=now)
+    registered = validated_registration(command, refs, today=refs.today(now), now=now)
     produced: list[object] = [registered]
     if command.priority_group:
         evidence = command.priority_evidence or (f"upload:{command.upload_id}:line:{command.upload_line}"
                                                  if command.upload_id else "")
         produced.append(decide_group(Person(command.person_id, registered), command.priority_group, None,
-                                     evidence, now.date(), refs.catalogues, now=now))
+                                     evidence, refs.today(now), refs.catalogues, now=now, zone=refs.zone))
     return produced
 
 
@@ -133,7 +116,7 @@ def validated_registration(c: RegisterPerson, refs: References, *, today: date, 
         address=address, occupation=v.check_free_text(c.occupation, "occupation", 100), channel=c.channel,
         registered_by=c.registered_by, registered_by_kind=c.registered_by_kind, nationality=nationality,
         account_id=c.account_id, relationship=c.relationship, upload_id=c.upload_id, upload_line=c.upload_line,
-        registered_at=now,
+        registered_at=now, site_id=c.site_id if c.channel == "ON_SITE" else "",
     )
 
 
@@ -193,7 +176,7 @@ def correct(state: Person, new_values: dict[str, str], reason: str, evidence: st
         candidate = apply_changes(old, raw)
     except ValueError as exc:
         raise DomainError(str(exc), field="changes.date_of_birth", rule="date-format") from exc
-    checked = validated_registration(_as_command(candidate), refs, today=now.date(), now=now)
+    checked = validated_registration(_as_command(candidate), refs, today=refs.today(now), now=now)
     changes = tuple(ev.FieldChange(c.field, c.old_value, _text(checked, c.field)) for c in raw)
     changes = tuple(c for c in changes if c.old_value != c.new_value)
     if not changes:
@@ -226,9 +209,10 @@ def merge(survivor: Person, merged: Person, reason: str, *, now: datetime) -> ev
 # -- priority groups (INV-31) -----------------------------------------------------------------------------
 
 def decide_group(state: Person, group_code: str, catalogue_version: str | None, evidence: str, effective: date,
-                 catalogues: PriorityCatalogues, *, now: datetime) -> ev.PriorityGroupAssigned:
+                 catalogues: PriorityCatalogues, *, now: datetime,
+                 zone: tzinfo = CAMPAIGN_ZONE) -> ev.PriorityGroupAssigned:
     require_active(state)
-    if effective > now.date():
+    if effective > campaign_date(now, zone):
         raise DomainError("the effective date is in the future", field="effective_date", rule="INV-31")
     active = catalogues.active(effective)
     if catalogue_version and catalogue_version != active.version:

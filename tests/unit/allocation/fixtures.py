@@ -43,3 +43,8 @@ def submitted(by: str = "admin-anh") -> plans.AllocationPlanSubmitted:
 
 def approved(by: str = "admin-binh") -> plans.AllocationPlanApproved:
     return plans.AllocationPlanApproved("AP-2021-08-A", by, "NATIONAL", "", NOW)
+
+
+def a_draft_of(*lines: plans.LineSpec) -> list:
+    """A draft plan's events (600,000 doses to province 79 unless ``lines`` say otherwise)."""
+    return drafted_events(*(lines or (line("79", 600_000),)))

@@ -8,7 +8,7 @@ import pytest
 
 from eventkit.errors import DomainError
 from eventkit.testing import Scenario
-from services.allocation.domain import plans
+from services.allocation.domain import plans, release
 from services.allocation.domain.common import LotStock, StockLine
 
 from .fixtures import AZ, NOW, approved, drafted_events, line, picture, submitted
@@ -95,7 +95,7 @@ def test_a_second_officer_approves_a_submitted_plan():
 
 
 def test_rejects_releasing_a_plan_that_is_only_submitted():
-    scenario(lambda s, c: plans.release(s, c, picture())).given(*a_draft(), submitted()) \
+    scenario(lambda s, c: release.release(s, c, picture())).given(*a_draft(), submitted()) \
         .when(plans.Decision("admin-binh", NOW)).then_rejects(rule="INV-16", field="status")
 
 
@@ -133,7 +133,7 @@ def test_release_picks_lots_earliest_expiry_first_and_names_what_inventory_ships
     two_lots = picture(lots=(LotStock("ABV5300", AZ, 30_000, date(2021, 11, 30)),
                              LotStock("ABV2021", AZ, 30_000, date(2021, 10, 31))))
     history = drafted_events(line("79", 40_000), pic=two_lots)
-    released = plans.release(_fold([*history, submitted(), approved()]), plans.Decision("admin-chi", NOW), two_lots)
+    released = release.release(_fold([*history, submitted(), approved()]), plans.Decision("admin-chi", NOW), two_lots)
     assert released[0].lines == (StockLine("ABV2021", 30_000, 3_000), StockLine("ABV5300", 10_000, 1_000))
     assert (released[0].from_location_id, released[0].recipient_location_id) == ("NAT-EPI", "PS-79")
     assert _fold([*history, submitted(), approved(), *released]).status == plans.RELEASED
@@ -142,13 +142,13 @@ def test_release_picks_lots_earliest_expiry_first_and_names_what_inventory_ships
 def test_rejects_releasing_more_than_approved_on_a_line():
     history = [*a_draft(), submitted(), approved()]
     with pytest.raises(DomainError) as error:
-        plans.release(_fold(history), plans.Decision("admin-chi", NOW), picture(), {"L-79": 600_010})
+        release.release(_fold(history), plans.Decision("admin-chi", NOW), picture(), {"L-79": 600_010})
     assert (error.value.rule, error.value.field) == ("INV-15", "lines.0.doses")
 
 
 def test_rejects_cancelling_after_release():
     history = [*a_draft(), submitted(), approved()]
-    released = plans.release(_fold(history), plans.Decision("admin-chi", NOW), picture(), {"L-79": 10_000})
+    released = release.release(_fold(history), plans.Decision("admin-chi", NOW), picture(), {"L-79": 10_000})
     with pytest.raises(DomainError) as error:
         plans.cancel(_fold([*history, *released]), plans.Decision("admin-chi", NOW, "no"))
     assert error.value.rule == "INV-16"

@@ -42,3 +42,22 @@ def test_an_unchanged_need_records_nothing():
 
 def test_a_single_dose_product_has_nothing_to_reserve():
     scenario().when(command(100, 0, series_doses=1)).then_rejects(rule="INV-18", field="presentation_id")
+
+
+def held(store: str, unit: str = "79", presentation: str = "MODERNA-10", cohort: str = "wave 3"):
+    return reservations.evolve(reservations.Reserve.empty(), reservations.DosesReservedForSecondDose(
+        reservations.reservation_id(store, unit, presentation), unit, presentation, 10, cohort, store, 10, 0, NOW))
+
+
+def test_a_dose_recomputes_every_reserve_of_its_unit_and_product_wherever_it_is_held():
+    reserves = [held("NAT-EPI"), held("CDC-79", cohort="wave 4"), held("NAT-EPI", unit="01"),
+                held("NAT-EPI", presentation="PFIZER-6")]
+    assert reservations.to_follow(reserves, "79", "MODERNA-10", 2) == [("CDC-79", "wave 4"), ("NAT-EPI", "wave 3")]
+
+
+def test_a_dose_of_a_unit_without_a_reserve_opens_the_national_stores():
+    assert reservations.to_follow([held("NAT-EPI", unit="01")], "79", "MODERNA-10", 2) == [(None, "")]
+
+
+def test_a_one_dose_product_keeps_no_reserve():
+    assert reservations.to_follow([], "79", "JANSSEN-5", 1) == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import functools
 import tempfile
 import zlib
@@ -9,16 +10,25 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import cbor2
+from cryptography.hazmat.primitives import serialization
 
+from eventkit.aggregates import EventSourcing
+from eventkit.handling import CommandBus
+from eventkit.product_codes import resolve
+from eventkit.testing import InMemoryEventStore
+from services.certificate import bootstrap
+from services.certificate.codec import build_codec
 from services.certificate.domain.certificates import PersonCertificates, Synchronise, synchronise
-from services.certificate.domain.products import resolve
 from services.certificate.domain.record import CanonicalRecord, Dose, Person
 from services.certificate.formats.factory import CertificateFactory
+from services.certificate.handlers import Deps
 from services.certificate.signing.base45 import b45encode
 from services.certificate.signing.cose import sig_structure
-from services.certificate.signing.keyring import init_keyring, load_keyring
+from services.certificate.signing.keyring import init_keyring, issue_signer_certificate, load_keyring, new_key
 from services.certificate.signing.lists import REVOCATION_LIST, sign_list, trust_list_document
+from services.certificate.signing.signer import FileSigner
 from services.certificate.verifier import TrustStore
+from services.certificate.verifier.core import TrustedSigner
 
 NOW = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
 AZ = resolve("Vaxzevria", "AstraZeneca")
@@ -78,6 +88,35 @@ def issue_for(rec: CanonicalRecord, now: datetime = NOW, ring=None) -> dict[str,
     return texts
 
 
+class Documents:
+    """The ``certificate_documents`` table in memory: the first signed string per certificate id wins."""
+
+    def __init__(self) -> None:
+        self.kept: dict[str, str] = {}
+
+    def keep(self, person_id: str, documents) -> dict[str, str]:
+        for certificate_id, (_fmt, text) in documents.items():
+            self.kept.setdefault(certificate_id, text)
+        return {certificate_id: self.kept[certificate_id] for certificate_id in documents}
+
+
+def deps(*, now: datetime = NOW, ring=None, sign=None, documents: Documents | None = None,
+         lists: dict[int, str] | None = None) -> Deps:
+    """``lists`` is the ``revocation_lists`` table in memory (first signed list per version wins)."""
+    ring = ring or keyring()
+    kept = lists if lists is not None else {}
+    return Deps(clock=lambda: now, country=ring.country, keyring=ring, sign=sign or factory(ring).sign,
+                keep_documents=(documents or Documents()).keep,
+                keep_revocation_list=lambda version, signed: kept.setdefault(version, signed))
+
+
+def certificate_bus(dependencies: Deps | None = None, events: InMemoryEventStore | None = None) -> CommandBus:
+    """The service's command bus as bootstrap builds it, on the in-memory store with fakes."""
+    es = EventSourcing(events if events is not None else InMemoryEventStore(), build_codec(),
+                       producer="certificate/test")
+    return bootstrap.bus(es, dependencies or deps())
+
+
 def store(ring=None, *, revoked_dcc: dict | None = None, revoked_shc: dict | None = None) -> TrustStore:
     ring = ring or keyring()
     revocations = {"type": REVOCATION_LIST, "version": 1, "issued_at": NOW.isoformat(),
@@ -125,3 +164,29 @@ def hc1(message: bytes) -> str:
 
 def signed_hc1(payload: bytes | None = None, **cose_options) -> str:
     return hc1(cose(payload or claims(), **cose_options))
+
+
+def csca_key():
+    return serialization.load_pem_private_key((keys_dir() / "csca.key.pem").read_bytes(), None)
+
+
+def foreign_signer(**options) -> tuple[TrustedSigner, FileSigner]:
+    """A DSC issued by our CSCA (or another), with its own key; ``options`` go to the certificate."""
+    ring = keyring()
+    issuer_key, issuer_cert = options.pop("issuer", (csca_key(), ring.csca))
+    key = new_key()
+    cert = issue_signer_certificate(issuer_key, issuer_cert, key.public_key(), "Test DSC",
+                                    not_before=options.pop("not_before", NOW - timedelta(days=2)),
+                                    not_after=options.pop("not_after", NOW + timedelta(days=700)), **options)
+    return signer_for(cert), FileSigner(key)
+
+
+def signer_for(certificate) -> TrustedSigner:
+    """A trust-list entry for ``certificate`` under the active DSC's kid (what a verifier tries first)."""
+    return TrustedSigner(base64.b64encode(keyring().active_dsc.kid).decode(), "active", None, certificate=certificate)
+
+
+def trust_with(signer: TrustedSigner) -> TrustStore:
+    trust = store()
+    trust.dsc[signer.key_id] = [signer]
+    return trust

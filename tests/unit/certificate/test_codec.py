@@ -7,11 +7,11 @@ from datetime import timedelta
 
 import pytest
 
+from eventkit.access import PersonalDataAccessed
 from eventkit.codec import topic_event_types
-from services.certificate import audit
 from services.certificate.codec import build_codec
 from services.certificate.domain import certificates as c
-from services.certificate.keyevents import SigningKeyActivated, SigningKeyRetired, TrustListPublished
+from services.certificate.domain.keys import SigningKeyActivated, SigningKeyRetired, TrustListPublished
 from services.certificate.projections.certificates import certificate_views
 from services.certificate.projections.records import canonical_records
 
@@ -29,7 +29,7 @@ EVENTS = [
     SigningKeyActivated("thumb", c.SMART_HEALTH_CARD, "ES256", b"", '{"kty":"EC"}', None, None, NOW),
     SigningKeyRetired("a2lkLWtpZA==", "ROTATED", NOW),
     TrustListPublished(3, b"\x02" * 32, 4, NOW),
-    audit.PersonalDataAccessed("officer-79", "province_officer", "CARE", "P-0001", "GET /v1/persons/{person_id}/record"),
+    PersonalDataAccessed("officer-79", "province_officer", "CARE", "P-0001", "GET /v1/persons/<person_id>/record"),
 ]
 
 
@@ -40,7 +40,7 @@ def test_every_certificate_event_round_trips(event):
 
 
 def test_the_own_topic_projection_covers_every_event_type_of_the_topic():
-    projection = certificate_views("vaxtrail.certificate.v1", build_codec())
+    projection = certificate_views(build_codec())
     assert set(projection.handlers) | projection.ignored == topic_event_types("certificate")
 
 

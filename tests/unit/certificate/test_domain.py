@@ -26,7 +26,7 @@ def fake_issue(request: c.IssueRequest) -> c.CertificateIssued:
 
 def decide(state, command):
     if isinstance(command, c.RevokeCertificate):
-        return c.revoke(state, command)
+        return c.revoke(state, command, NOW)
     return c.synchronise(state, command, issue=fake_issue)
 
 
@@ -221,7 +221,7 @@ def test_each_renewal_gets_its_own_uvci():
 def test_a_certificate_can_be_revoked_for_fraud_once():
     history = sync(record(*TWO_AZ))
     target = history[0].certificate_id
-    scenario().given(*history).when(c.RevokeCertificate(target, "FRAUD", NOW)).then(
+    scenario().given(*history).when(c.RevokeCertificate("P-0001", target, "FRAUD")).then(
         c.CertificateRevoked(target, "FRAUD", "P-0001", NOW))
 
 
@@ -229,13 +229,13 @@ def test_rejects_revoking_a_revoked_certificate_again():
     history = sync(record(*TWO_AZ))
     target = history[0].certificate_id
     history = history + [c.CertificateRevoked(target, "FRAUD", "P-0001", NOW)]
-    scenario().given(*history).when(c.RevokeCertificate(target, "FRAUD", NOW)).then_rejects(
+    scenario().given(*history).when(c.RevokeCertificate("P-0001", target, "FRAUD")).then_rejects(
         DomainError, rule="INV-33", field="certificate_id")
 
 
 def test_rejects_revoking_a_certificate_of_another_person():
     scenario().given(*sync(record(*TWO_AZ))).when(
-        c.RevokeCertificate("URN:UVCI:01:VN:SOMEONEELSE#0", "FRAUD", NOW)).then_rejects(
+        c.RevokeCertificate("P-0001", "URN:UVCI:01:VN:SOMEONEELSE#0", "FRAUD")).then_rejects(
         DomainError, rule="INV-32", field="certificate_id")
 
 
@@ -250,6 +250,30 @@ def test_uvci_check_characters(text, valid):
     derived = uvci.derive("VN", ["x"])
     assert uvci.is_valid(derived) and uvci.is_valid(text) is valid
     assert not uvci.is_valid(derived[:-1] + ("A" if derived[-1] != "A" else "B"))
+
+
+def test_a_certificate_issued_under_the_pre_guideline_check_character_is_not_issued_again():
+    """UVCIs issued before the check character followed the guideline end in another character; the same
+    doses must find them (INV-34), not issue a second certificate per format."""
+    history = sync(record(*TWO_AZ))
+    legacy = [replace(e, certificate_id=e.certificate_id[:-1] + _other(e.certificate_id[-1]))
+              for e in history if isinstance(e, c.CertificateIssued)]
+    assert scenario().given(*legacy).when(c.Synchronise(record(*TWO_AZ), NOW)).then() == []
+    dose_2_voided = record(TWO_AZ[0], replace(TWO_AZ[1], status="ENTERED_IN_ERROR"))
+    revoked = [e for e in decide(_state(legacy), c.Synchronise(dose_2_voided, NOW))
+               if isinstance(e, c.CertificateRevoked)]
+    assert {e.certificate_id for e in revoked} == {e.certificate_id for e in legacy}
+
+
+def _other(char: str) -> str:
+    return "A" if char != "A" else "B"
+
+
+def _state(events):
+    state = c.PersonCertificates.empty()
+    for event in events:
+        state = c.evolve(state, event)
+    return state
 
 
 def test_products_resolve_to_eu_value_sets():

@@ -12,9 +12,9 @@ import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
-from services.certificate import keys as keys_cli
 from services.certificate import verify as verify_cli
 from services.certificate.formats.images import qr_png
+from services.certificate.signing import keytool as keys_cli
 from services.certificate.signing.keyring import (
     DCC_EKU_VACCINATION,
     KeyringError,

@@ -6,10 +6,11 @@ from dataclasses import replace
 from datetime import date, datetime
 from decimal import Decimal
 
+from eventkit.clock import CAMPAIGN_ZONE as LOCAL_TZ
 from services.immunization.domain import events as ev
-from services.immunization.domain import session, visit
+from services.immunization.domain import session, vial, visit
 from services.immunization.domain.dose_gate import AdministerDose, DoseContext
-from services.immunization.domain.reference import LOCAL_TZ, Lot, PersonRef, Presentation, SessionPlan, Site
+from services.immunization.domain.reference import Lot, PersonRef, Presentation, SessionPlan, Site
 
 NOW = datetime(2026, 1, 1, tzinfo=LOCAL_TZ)
 COMMUNE = Site("S-79-760-01", "79", "760", hospital_capable=False)
@@ -42,16 +43,20 @@ def plan(day: date, site: Site = COMMUNE, session_id: str = "SES-1") -> SessionP
     return SessionPlan(session_id, site.location_id, day, at(day, 7), at(day, 17), "AZ-VAXZEVRIA-10", "DHC-760")
 
 
-def open_session(day: date, site: Site = COMMUNE, *vials: tuple[str, str, int]) -> session.Session:
-    """An open session; ``vials`` = (vial id, presentation name, doses already drawn), opened at 08:00."""
-    state = session.evolve(session.Session.empty(), ev.SessionOpened("SES-1", site.location_id, (), at(day, 7)))
-    for vial_id, name, drawn in vials:
-        p = presentation(name)
-        state = session.evolve(state, ev.VialOpened(vial_id, site.location_id, "SES-1", lot(name).lot_id,
-                                                    p.doses_per_vial, at(day, 8), at(day, 14), p.presentation_id, 1))
-        for i in range(drawn):
-            state = session.evolve(state, ev.VialDoseDrawn(vial_id, f"D-{i}", "P-x", "V-x", "SES-1",
-                                                           site.location_id, lot(name).lot_id, at(day, 8, i)))
+def open_session(day: date, site: Site = COMMUNE) -> session.Session:
+    """An open session (opened at 07:00)."""
+    return session.evolve(session.Session.empty(), ev.SessionOpened("SES-1", site.location_id, (), at(day, 7)))
+
+
+def opened_vial(day: date, vial_id: str = "VIAL-1", name: str = "AZ", drawn: int = 0, site: Site = COMMUNE) -> vial.Vial:
+    """A vial of session SES-1 opened at 08:00 (discard at 14:00) with ``drawn`` doses already drawn."""
+    p = presentation(name)
+    state = vial.evolve(vial.Vial.empty(), ev.VialOpened(vial_id, site.location_id, "SES-1", lot(name).lot_id,
+                                                         p.doses_per_vial, at(day, 8), at(day, 14),
+                                                         p.presentation_id, 1))
+    for i in range(drawn):
+        state = vial.evolve(state, ev.VialDoseDrawn(vial_id, f"D-{i}", "P-x", "V-x", "SES-1", site.location_id,
+                                                    lot(name).lot_id, at(day, 8, i)))
     return state
 
 
@@ -72,8 +77,9 @@ ADULT = PersonRef("P-1", True, "760", date(1980, 5, 17))
 
 def context(day: date, name: str = "AZ", *, site: Site = COMMUNE, drawn: int = 0, visit_state=None,
             person: PersonRef = ADULT, lot_state: Lot | None = None, **extra) -> DoseContext:
-    return DoseContext(visit_state or screened_visit(day), open_session(day, site, ("VIAL-1", name, drawn)), site,
-                       lot_state or lot(name), presentation(name), person, "screening-event-1", **extra)
+    return DoseContext(visit_state or screened_visit(day), open_session(day, site), site, lot_state or lot(name),
+                       presentation(name), person, "screening-event-1", vial=opened_vial(day, "VIAL-1", name, drawn, site),
+                       **extra)
 
 
 def dose(day: date, hour: int = 9, minute: int = 0, **changes) -> AdministerDose:

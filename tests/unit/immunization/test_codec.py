@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 
+from eventkit import access
 from services.immunization.codec import build_codec
 from services.immunization.domain import events as ev
 
@@ -23,6 +24,7 @@ EXAMPLES = [
     ev.ScreeningCompleted("V-2", "P-2", "s-1", ev.Vitals(), (), None, "ELIGIBLE", None, "", ("MRNA",), "R", T),
     ev.VialOpened("VIAL-1", "S-1", "SES-1", "LOT-1", 10, T, T, "AZ-10", 1),
     ev.VialDiscarded("VIAL-1", T, 7, 3, "EMPTY", "S-1", "LOT-1", "SES-1"),
+    ev.VialRegistered("SES-1", "VIAL-1", "S-1", T),
     ev.VialDoseDrawn("VIAL-1", "D-1", "P-1", "V-1", "SES-1", "S-1", "LOT-1", T),
     given(date(2021, 10, 15)),
     ev.DoseNotAdministered("P-1", "V-1", "CONTRAINDICATED", "SES-1", T),
@@ -36,11 +38,13 @@ EXAMPLES = [
     ev.AefiClassified("A-1", "PROVINCE", T, "A2", "particles", T, ("LOT-1",), True, "council-1"),
     ev.NextDoseRecommended("P-1", "PRIMARY", 2, date(2021, 11, 12), date(2021, 12, 10), None, ("ASTRAZENECA",),
                            "VN-SCHEDULE-2021-10-01", T),
+    access.PersonalDataAccessed("officer-760", "district_officer", "CARE", "P-1", "GET /v1/persons/<person_id>/doses"),
 ]
 
 
 def test_every_registered_event_type_has_an_example():
-    assert {type(e) for e in EXAMPLES} == set(ev.ALL_EVENTS)
+    assert {type(e) for e in EXAMPLES} == {*ev.ALL_EVENTS, access.PersonalDataAccessed}
+    assert build_codec().type_of(access.PersonalDataAccessed) == "vaxtrail.audit.v1.PersonalDataAccessed"
 
 
 @pytest.mark.parametrize("event", EXAMPLES, ids=lambda e: type(e).__name__)

@@ -8,13 +8,14 @@ import pytest
 
 from eventkit.envelope import CommandContext
 from eventkit.errors import ConcurrencyConflict
-from eventkit.testing import InMemoryEventStore, Scenario
-from services.immunization.codec import build_codec
+from eventkit.testing import Scenario
 from services.immunization.domain import corrections, dose_gate, record
 from services.immunization.domain import events as ev
-from services.immunization.handlers.store import SESSION, Streams
+from services.immunization.handlers import SESSION
 
 from .builders import COMMUNE, NOW, at, context, dose, given
+from .fakes import ReferenceFacts, write_side
+from .fakes import given as given_events
 
 DAY = date(2021, 10, 15)
 
@@ -101,14 +102,15 @@ def test_after_a_complete_primary_series_the_next_dose_is_a_booster_once_booster
 
 
 def test_a_decision_on_a_stale_session_version_is_a_409_naming_inv_37():
-    streams = Streams(InMemoryEventStore(), build_codec(), "immunization-test")
-    context = CommandContext("manager-1", "site_manager")
-    opened = ev.SessionOpened("SES-1", COMMUNE.location_id, (), at(DAY, 7))
-    streams.execute_one(SESSION, "SES-1", lambda s: [opened], context, request_hash="a", respond=lambda e: {})
-    stale = streams.load(SESSION, "SES-1")
+    bus = write_side(ReferenceFacts({"SES-1": DAY}))
+    given_events(bus, SESSION, "SES-1", ev.SessionOpened("SES-1", COMMUNE.location_id, (), at(DAY, 7)))
     closed = ev.SessionClosed("SES-1", COMMUNE.location_id, (), at(DAY, 17))
-    streams.execute_one(SESSION, "SES-1", lambda s: [closed], context, request_hash="b", respond=lambda e: {})
+
+    def decided_on_what_was_loaded(tx):
+        tx.load(SESSION, "SES-1")
+        given_events(bus, SESSION, "SES-1", closed)  # another request commits in between
+        tx.append(SESSION, "SES-1", [closed])
+
     with pytest.raises(ConcurrencyConflict) as conflict:
-        streams.execute(lambda: [stale], lambda loaded: {"SES-1": [closed]}, context, request_hash="c",
-                        respond=lambda e: {})
-    assert conflict.value.rule == "INV-37" and len(streams.store.load("SES-1")) == 2
+        bus.es.execute(CommandContext("manager-1", "site_manager"), decided_on_what_was_loaded)
+    assert conflict.value.rule == "INV-37" and len(bus.es.store.load("SES-1")) == 2

@@ -1,5 +1,6 @@
 """Readable test data for the inventory unit tests: a small supply tree, two presentations, lots, and an
-in-memory :class:`World` (event store + handlers + a fixed clock) seeded from the real seed file."""
+in-memory :class:`World` (the command bus built by the service's bootstrap on an in-memory event store, a fixed
+clock) seeded from the real seed file."""
 
 from __future__ import annotations
 
@@ -7,12 +8,16 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
-from eventkit.aggregates import Repository
+from eventkit.aggregates import EventSourcing
 from eventkit.envelope import CommandContext
+from eventkit.store.base import AppendResult
 from eventkit.testing import InMemoryEventStore
+from services.inventory import bootstrap
 from services.inventory.codec import build_codec
 from services.inventory.domain import ledger, lots, reference
-from services.inventory.handlers import InventoryHandlers
+from services.inventory.domain.dispensations import Dispensation
+from services.inventory.handlers import Deps
+from services.inventory.handlers.aggregates import STOCK_ITEM
 from services.inventory.seed import SeedDocument
 
 NOW = datetime(2021, 8, 20, 12, 0, tzinfo=UTC)
@@ -84,21 +89,28 @@ def item(*events, ids: tuple[str, ...] = ()) -> ledger.StockItem:
 
 @dataclass
 class World:
-    """The handlers on an in-memory store, the real seed loaded, and a fixed clock."""
+    """The command bus on an in-memory store, the real seed loadable, and a fixed clock."""
 
     store: InMemoryEventStore = field(default_factory=InMemoryEventStore)
     now: datetime = NOW
+    dispensations: dict[str, Dispensation] = field(default_factory=dict)
+    """Session dispensations as the read model of the allocation topic would know them (by session id)."""
 
     def __post_init__(self) -> None:
-        codec = build_codec()
-        self.handlers = InventoryHandlers(Repository(self.store, codec, producer="inventory-test"), codec,
-                                          clock=lambda: self.now, producer="inventory-test")
+        self.es = EventSourcing(self.store, build_codec(), producer="inventory/test")
+        self.bus = bootstrap.bus(self.es, Deps(clock=lambda: self.now, dispensation=self.dispensations.get))
 
     def context(self, key: str | None = None) -> CommandContext:
         return CommandContext(actor_id="officer-1", actor_role="national_admin", idempotency_key=key)
 
-    def seed(self):
-        return self.handlers.load_seed(SeedDocument.load(), self.context(), "seed")
+    def handle(self, command, key: str | None = None) -> AppendResult:
+        return self.bus.handle(command, self.context(key))
+
+    def seed(self) -> AppendResult:
+        return self.handle(SeedDocument.load().command(self.now))
+
+    def item(self, location_id: str, lot_id: str) -> tuple[ledger.StockItem, int]:
+        return self.es.load(STOCK_ITEM, ledger.stock_item_id(location_id, lot_id))
 
     def count(self) -> int:
         return self.store.last_position()

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
+from decimal import Decimal
 
 import pytest
 
 from eventkit.errors import DomainError
-from services.inventory.domain import allocation_lines, consumption, ledger, lots, shipments
+from services.inventory.domain import allocation_lines, coldchain, consumption, ledger, lots, shipments
 
 from .builders import CDC_79, DHC_760, SITE_760, at, context, item, lot, received
 
@@ -119,3 +120,28 @@ def test_rejects_a_line_not_released_or_unknown_under_inv_16():
         with pytest.raises(DomainError) as refused:
             allocation_lines.check_allocation_line(planned(), line, CDC_79, 10)
         assert refused.value.rule == "INV-16"
+
+
+# -- an opening from a fridge with an open excursion (issue 18, INV-13 detected) --------------------------
+
+def _fridge(started_hour: int, assessed: bool = False) -> coldchain.StorageUnit:
+    unit = coldchain.evolve_storage_unit(coldchain.StorageUnit.empty(), coldchain.StorageUnitRegistered(
+        "FRIDGE-1", "S-79-760-01", "FRIDGE_2_8", "LOG-1", at(8)))
+    unit = coldchain.evolve_storage_unit(unit, coldchain.TemperatureExcursionDetected(
+        "EXC-1", "FRIDGE-1", Decimal("9.5"), Decimal("14.0"), at(started_hour), "HEAT_30C_10H_CUMULATIVE"))
+    if assessed:
+        unit = coldchain.evolve_storage_unit(unit, coldchain.ExcursionAssessed("EXC-1", "FRIDGE-1", (), "pharmacist-1", at(14)))
+    return unit
+
+
+def test_a_vial_opened_from_a_fridge_with_an_open_excursion_is_consumed_and_flagged_under_inv_13():
+    consumed, flagged = consumption.consume(site_stock(), report(),
+                                            replace(context(SITE_760), storage_unit=_fridge(started_hour=15)))
+    assert (flagged.reason, flagged.stock_decremented, consumed.doses) == ("UNDER_EXCURSION", True, 10)
+
+
+@pytest.mark.parametrize("fridge", [pytest.param(lambda: _fridge(started_hour=16), id="excursion-after-opening"),
+                                    pytest.param(lambda: _fridge(started_hour=12, assessed=True), id="assessed")])
+def test_an_opening_before_the_excursion_or_after_its_assessment_is_not_flagged(fridge):
+    events = consumption.consume(site_stock(), report(), replace(context(SITE_760), storage_unit=fridge()))
+    assert [type(e) for e in events] == [ledger.StockConsumed]

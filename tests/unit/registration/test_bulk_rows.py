@@ -8,15 +8,11 @@ import json
 
 import pytest
 
-from eventkit.aggregates import Repository
 from eventkit.envelope import CommandContext
 from eventkit.errors import DomainError
-from eventkit.testing import InMemoryEventStore
 from services.registration.bulk import COLUMNS, BulkUpload, RowError, parse_row
-from services.registration.codec import build_codec
-from services.registration.handlers import Lookups, RegistrationHandlers
 
-from .builders import NOW, REFS
+from .builders import bus
 
 HEADER = list(COLUMNS)
 
@@ -45,6 +41,9 @@ def test_a_row_becomes_an_organisation_bulk_registration():
     (row(date_of_birth="14/03/1985"), "date_of_birth", "date-format"),
     (row(date_of_birth_estimated="maybe"), "date_of_birth_estimated", "bool-format"),
     (row()[:-1], "(row)", "csv-columns"),
+    (row(address_line="12 Lê Lợi\x00"), "address_line", "control-character"),
+    (row(occupation="giáo\x1bviên"), "occupation", "control-character"),
+    (row(full_name="Trần\nVăn Bình"), "full_name", "control-character"),
 ])
 def test_unparseable_rows_name_their_field_and_rule(cells, field, rule):
     with pytest.raises(RowError) as caught:
@@ -54,11 +53,7 @@ def test_unparseable_rows_name_their_field_and_rule(cells, field, rule):
 
 def uploads() -> BulkUpload:
     """A BulkUpload over the in-memory store: enough for files whose rows never reach registration."""
-    codec = build_codec()
-    repository = Repository(InMemoryEventStore(), codec, producer="registration/test")
-    handlers = RegistrationHandlers(repository, codec, "registration/test", REFS, b"k" * 32,
-                                    Lookups(lambda _: None, lambda _: None), clock=lambda: NOW)
-    return BulkUpload(handlers, pool=None)
+    return BulkUpload(bus())
 
 
 def process(body: bytes) -> tuple[object, list[dict]]:
@@ -81,3 +76,11 @@ def test_an_unreadable_header_or_unknown_columns_reject_the_whole_file():
         with pytest.raises(DomainError) as caught:
             process(body)
         assert (caught.value.field, caught.value.rule) == ("header", "csv-header")
+
+
+def test_a_row_with_a_control_character_is_reported_and_the_other_rows_are_registered():
+    body = "\n".join([",".join(HEADER), ",".join(row(national_id="079085000001")),  # 0 = a man born in the 1900s
+                      ",".join(row(national_id="079085000002", address_line="phòng\x00 2"))]).encode()
+    summary, problems = process(body)
+    assert (summary.registered, summary.invalid) == (1, 1)
+    assert [(p["line"], p["field"], p["rule"]) for p in problems] == [(3, "address_line", "control-character")]

@@ -1,8 +1,20 @@
-"""Pydantic models of the inventory API: request bodies (:mod:`.requests`), responses and queries
-(:mod:`.responses`); route modules use them as ``models.<Name>``."""
+"""Pydantic models of the inventory API: request bodies (:mod:`.requests`), query strings (:mod:`.queries`) and
+responses (:mod:`.responses`); route modules use them as ``models.<Name>``."""
 
 from __future__ import annotations
 
+from services.inventory.api.models.queries import (
+    LocationQuery,
+    LocationsQuery,
+    LotsQuery,
+    NearExpiryQuery,
+    PickingQuery,
+    ProvincesQuery,
+    ShipmentQuery,
+    StockCardQuery,
+    StockQuery,
+    WastageQuery,
+)
 from services.inventory.api.models.requests import (
     AdjustmentRequest,
     AssessmentRequest,
@@ -34,30 +46,22 @@ from services.inventory.api.models.responses import (
     Discrepancy,
     DiscrepancyList,
     LocationList,
-    LocationQuery,
-    LocationsQuery,
     LocationView,
     LotList,
-    LotsQuery,
     LotView,
     NearExpiryList,
-    NearExpiryQuery,
     NearExpiryRow,
-    PickingQuery,
     PresentationList,
     PresentationView,
+    ProvinceReport,
     ShipmentLineView,
     ShipmentList,
-    ShipmentQuery,
     ShipmentView,
     StockCard,
     StockCardLine,
-    StockCardQuery,
     StockList,
-    StockQuery,
     StockRow,
     Wastage,
-    WastageQuery,
 )
 
 __all__ = [
@@ -69,5 +73,5 @@ __all__ = [
     "NearExpiryRow", "PickingQuery", "PresentationList", "PresentationRequest", "PresentationView",
     "ReceiptRequest", "ReversalRequest", "SeedRequest", "ShipmentClosure", "ShipmentLineView", "ShipmentList",
     "ShipmentQuery", "ShipmentView", "StockCard", "StockCardLine", "StockCardQuery", "StockList", "StockQuery",
-    "StockRow", "StorageRangeModel", "StorageUnitRequest", "ThawRequest", "Wastage", "WastageQuery",
+    "ProvinceReport", "ProvincesQuery", "StockRow", "StorageRangeModel", "StorageUnitRequest", "ThawRequest", "Wastage", "WastageQuery",
 ]

@@ -1,12 +1,13 @@
-"""Response bodies and query-string models of the inventory API."""
+"""Response bodies of the inventory API (documentation of what the routes answer; never used to parse)."""
 
 from __future__ import annotations
 
-from typing import Literal
+from pydantic import BaseModel, ConfigDict, Field
 
-from pydantic import AwareDatetime, Field
 
-from services.inventory.api.models.base import Lazy
+class Lazy(BaseModel):
+    # defer_build: schemas are built on first use (the OpenAPI document), not at import.
+    model_config = ConfigDict(defer_build=True)
 
 # -- responses ------------------------------------------------------------------------------------------
 
@@ -14,8 +15,9 @@ from services.inventory.api.models.base import Lazy
 class CommandAccepted(Lazy):
     """What a write appended (empty ``event_ids`` when it changed nothing, e.g. a seed loaded twice)."""
 
+    id: str = Field(description="the main aggregate id of the command")
     event_ids: list[str]
-    aggregates: dict[str, int] = Field(description="aggregate id -> its version after the append")
+    versions: dict[str, int] = Field(description="aggregate id -> its version after the append")
     stock_item_id: str | None = None
     shipment_id: str | None = None
     aggregate_id: str | None = None
@@ -78,6 +80,7 @@ class ShipmentView(Lazy):
     closed_at: str | None
     allocation_plan_id: str
     allocation_line_id: str
+    session_id: str = Field(description="the session whose dispensation the shipment carries to its site, if any")
     open_excursions: int = Field(description="transport excursions not yet assessed (delivery waits, INV-13)")
     lines: list[ShipmentLineView]
 
@@ -129,47 +132,6 @@ class DiscrepancyList(Lazy):
     items: list[Discrepancy]
 
 
-class LocationQuery(Lazy):
-    location_id: str
-
-
-# -- queries --------------------------------------------------------------------------------------------
-
-
-class StockQuery(Lazy):
-    location_id: str | None = Field(default=None, description="only this location (required below national scope)")
-    lot_id: str | None = Field(default=None, description="only this lot")
-    presentation_id: str | None = Field(default=None, description="only this presentation")
-    as_of: AwareDatetime | None = Field(default=None, description="balances as they stood at this time (default now)")
-
-
-class StockCardQuery(Lazy):
-    location_id: str
-    lot_id: str
-
-
-class ShipmentQuery(Lazy):
-    location_id: str | None = Field(default=None, description="shipments from or to this location")
-    status: Literal["DISPATCHED", "RECEIVED", "LOST", "RETURNED"] | None = Field(
-        default=None, description="DISPATCHED = in transit")
-
-
-class PickingQuery(Lazy):
-    location_id: str
-    presentation_id: str
-
-
-class NearExpiryQuery(Lazy):
-    location_id: str
-    days: int = Field(default=30, ge=0, le=3650, description="horizon in days")
-
-
-class WastageQuery(Lazy):
-    location_id: str
-    since: AwareDatetime | None = None
-    until: AwareDatetime | None = None
-
-
 # -- catalogue reads ------------------------------------------------------------------------------------
 
 
@@ -190,10 +152,9 @@ class LocationList(Lazy):
     items: list[LocationView]
 
 
-class LocationsQuery(Lazy):
-    kind: str | None = Field(default=None, description="NATIONAL_STORE | REGIONAL_STORE | PROVINCE_STORE | ...")
-    province_code: str | None = Field(default=None, description="2-digit GSO province code")
-    parent_id: str | None = None
+class LotDecisionView(Lazy):
+    reason: str
+    decision_reference: str
 
 
 class LotView(Lazy):
@@ -205,15 +166,14 @@ class LotView(Lazy):
     label_expiry_date: str
     extended_expiry_date: str | None
     funding_source: str
+    national_status: str
+    """RELEASED | SUSPENDED | RECALLED: the latest national decision (none: RELEASED)."""
+    national_decision: LotDecisionView | None
+    """The reason and reference of that decision (a lot review opened by an AEFI: ``AEFI:<aefi id>``)."""
 
 
 class LotList(Lazy):
     items: list[LotView]
-
-
-class LotsQuery(Lazy):
-    presentation_id: str | None = None
-
 
 
 class PresentationView(Lazy):
@@ -228,3 +188,32 @@ class PresentationView(Lazy):
 
 class PresentationList(Lazy):
     items: list[PresentationView]
+
+
+class ProvinceStock(Lazy):
+    province_code: str = Field(description="2-digit GSO code of the locations holding the stock; NATIONAL = national store")
+    doses: int
+    usable_doses: int
+    blocked_doses: int
+    administered_7d: int = Field(description="doses administered at the province's sites in the last 7 campaign days")
+    days_of_supply: float | None = Field(description="usable doses / (administered_7d / 7); null without use")
+    doses_opened_30d: int
+    administered_30d: int
+    open_vial_wastage_30d: int = Field(description="residual doses of open vials discarded in the last 30 days")
+    closed_vial_wastage_30d: int = Field(description="closed-vial debit adjustments in the last 30 days")
+    wastage_rate_30d: float | None = Field(description="100 - administered / opened x 100 over 30 days")
+
+
+class BlockedLot(Lazy):
+    lot_id: str
+    scope: str = Field(description="NATIONAL | PROVINCE | SITE")
+    scope_id: str
+    status: str = Field(description="SUSPENDED | RECALLED (the latest decision of that scope)")
+    reason: str
+    decided_at: str
+
+
+class ProvinceReport(Lazy):
+    as_of: str
+    items: list[ProvinceStock]
+    blocked_lots: list[BlockedLot]

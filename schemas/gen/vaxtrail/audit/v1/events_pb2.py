@@ -26,7 +26,7 @@ from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__
 from vaxtrail.audit.v1 import types_pb2 as vaxtrail_dot_audit_dot_v1_dot_types__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1evaxtrail/audit/v1/events.proto\x12\x11vaxtrail.audit.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1dvaxtrail/audit/v1/types.proto\"\xfd\x01\n\x15\x41uditCheckpointSigned\x12\x15\n\rcheckpoint_id\x18\x01 \x01(\t\x12\x30\n\x0cperiod_start\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nperiod_end\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x33\n\tpositions\x18\x04 \x03(\x0b\x32 .vaxtrail.audit.v1.TopicPosition\x12\x13\n\x0bmerkle_root\x18\x05 \x01(\x0c\x12\x11\n\tsignature\x18\x06 \x01(\x0c\x12\x0e\n\x06key_id\x18\x07 \x01(\t\"\xb2\x01\n\x10\x41uditChainBroken\x12\r\n\x05topic\x18\x01 \x01(\t\x12\x14\n\x0c\x61ggregate_id\x18\x02 \x01(\t\x12\x19\n\x11\x61ggregate_version\x18\x03 \x01(\x03\x12\x15\n\rexpected_hash\x18\x04 \x01(\x0c\x12\x12\n\nfound_hash\x18\x05 \x01(\x0c\x12\x10\n\x08\x65vent_id\x18\x06 \x01(\t\x12\x11\n\tpartition\x18\x07 \x01(\x05\x12\x0e\n\x06offset\x18\x08 \x01(\x03\"z\n\x14PersonalDataAccessed\x12\x10\n\x08\x61\x63tor_id\x18\x01 \x01(\t\x12\x12\n\nactor_role\x18\x02 \x01(\t\x12\x0f\n\x07purpose\x18\x03 \x01(\t\x12\x19\n\x11subject_person_id\x18\x04 \x01(\t\x12\x10\n\x08\x65ndpoint\x18\x05 \x01(\tb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1evaxtrail/audit/v1/events.proto\x12\x11vaxtrail.audit.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1dvaxtrail/audit/v1/types.proto\"\xbb\x02\n\x15\x41uditCheckpointSigned\x12\x15\n\rcheckpoint_id\x18\x01 \x01(\t\x12\x30\n\x0cperiod_start\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nperiod_end\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x33\n\tpositions\x18\x04 \x03(\x0b\x32 .vaxtrail.audit.v1.TopicPosition\x12\x13\n\x0bmerkle_root\x18\x05 \x01(\x0c\x12\x11\n\tsignature\x18\x06 \x01(\x0c\x12\x0e\n\x06key_id\x18\x07 \x01(\t\x12\x0b\n\x03log\x18\x08 \x01(\t\x12\x0e\n\x06origin\x18\t \x01(\t\x12\x11\n\ttree_size\x18\n \x01(\x03\x12\x0c\n\x04note\x18\x0b \x01(\t\"\xa7\x02\n\x10\x41uditChainBroken\x12\r\n\x05topic\x18\x01 \x01(\t\x12\x14\n\x0c\x61ggregate_id\x18\x02 \x01(\t\x12\x19\n\x11\x61ggregate_version\x18\x03 \x01(\x03\x12\x15\n\rexpected_hash\x18\x04 \x01(\x0c\x12\x12\n\nfound_hash\x18\x05 \x01(\x0c\x12\x10\n\x08\x65vent_id\x18\x06 \x01(\t\x12\x11\n\tpartition\x18\x07 \x01(\x05\x12\x0e\n\x06offset\x18\x08 \x01(\x03\x12\x0f\n\x07service\x18\t \x01(\t\x12\x10\n\x08position\x18\n \x01(\x03\x12\x12\n\nevent_type\x18\x0b \x01(\t\x12\x0e\n\x06reason\x18\x0c \x01(\t\x12,\n\x08\x66ound_at\x18\r \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"z\n\x14PersonalDataAccessed\x12\x10\n\x08\x61\x63tor_id\x18\x01 \x01(\t\x12\x12\n\nactor_role\x18\x02 \x01(\t\x12\x0f\n\x07purpose\x18\x03 \x01(\t\x12\x19\n\x11subject_person_id\x18\x04 \x01(\t\x12\x10\n\x08\x65ndpoint\x18\x05 \x01(\tb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -34,9 +34,9 @@ _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'vaxtrail.audit.v1.events_pb
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_AUDITCHECKPOINTSIGNED']._serialized_start=118
-  _globals['_AUDITCHECKPOINTSIGNED']._serialized_end=371
-  _globals['_AUDITCHAINBROKEN']._serialized_start=374
-  _globals['_AUDITCHAINBROKEN']._serialized_end=552
-  _globals['_PERSONALDATAACCESSED']._serialized_start=554
-  _globals['_PERSONALDATAACCESSED']._serialized_end=676
+  _globals['_AUDITCHECKPOINTSIGNED']._serialized_end=433
+  _globals['_AUDITCHAINBROKEN']._serialized_start=436
+  _globals['_AUDITCHAINBROKEN']._serialized_end=731
+  _globals['_PERSONALDATAACCESSED']._serialized_start=733
+  _globals['_PERSONALDATAACCESSED']._serialized_end=855
 # @@protoc_insertion_point(module_scope)

@@ -128,11 +128,15 @@ class TrustListPublished(_message.Message):
     def __init__(self, version: _Optional[int] = ..., entries_hash: _Optional[bytes] = ..., entry_count: _Optional[int] = ..., published_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class RevocationListPublished(_message.Message):
-    __slots__ = ("version", "entries_hash", "entry_count")
+    __slots__ = ("version", "entries_hash", "entry_count", "published_at", "signed_sha256")
     VERSION_FIELD_NUMBER: _ClassVar[int]
     ENTRIES_HASH_FIELD_NUMBER: _ClassVar[int]
     ENTRY_COUNT_FIELD_NUMBER: _ClassVar[int]
+    PUBLISHED_AT_FIELD_NUMBER: _ClassVar[int]
+    SIGNED_SHA256_FIELD_NUMBER: _ClassVar[int]
     version: int
     entries_hash: bytes
     entry_count: int
-    def __init__(self, version: _Optional[int] = ..., entries_hash: _Optional[bytes] = ..., entry_count: _Optional[int] = ...) -> None: ...
+    published_at: _timestamp_pb2.Timestamp
+    signed_sha256: bytes
+    def __init__(self, version: _Optional[int] = ..., entries_hash: _Optional[bytes] = ..., entry_count: _Optional[int] = ..., published_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., signed_sha256: _Optional[bytes] = ...) -> None: ...

@@ -135,6 +135,18 @@ class VialDiscarded(_message.Message):
     session_id: str
     def __init__(self, vial_opening_id: _Optional[str] = ..., discarded_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., doses_drawn: _Optional[int] = ..., residual_doses: _Optional[int] = ..., reason: _Optional[str] = ..., site_id: _Optional[str] = ..., lot_id: _Optional[str] = ..., session_id: _Optional[str] = ...) -> None: ...
 
+class VialRegistered(_message.Message):
+    __slots__ = ("session_id", "vial_opening_id", "site_id", "opened_at")
+    SESSION_ID_FIELD_NUMBER: _ClassVar[int]
+    VIAL_OPENING_ID_FIELD_NUMBER: _ClassVar[int]
+    SITE_ID_FIELD_NUMBER: _ClassVar[int]
+    OPENED_AT_FIELD_NUMBER: _ClassVar[int]
+    session_id: str
+    vial_opening_id: str
+    site_id: str
+    opened_at: _timestamp_pb2.Timestamp
+    def __init__(self, session_id: _Optional[str] = ..., vial_opening_id: _Optional[str] = ..., site_id: _Optional[str] = ..., opened_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
 class VialDoseDrawn(_message.Message):
     __slots__ = ("vial_opening_id", "dose_id", "person_id", "visit_id", "session_id", "site_id", "lot_id", "drawn_at")
     VIAL_OPENING_ID_FIELD_NUMBER: _ClassVar[int]

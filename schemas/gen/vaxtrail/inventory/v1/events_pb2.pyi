@@ -180,7 +180,7 @@ class DoseReceived(_message.Message):
     def __init__(self, location_id: _Optional[str] = ..., lot_id: _Optional[str] = ..., doses: _Optional[int] = ..., vials: _Optional[int] = ..., source: _Optional[str] = ..., shipment_reference: _Optional[str] = ..., received_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., storage_unit_id: _Optional[str] = ..., vvm_stage: _Optional[int] = ..., temperature_log_ok: _Optional[bool] = ..., presentation_id: _Optional[str] = ...) -> None: ...
 
 class ShipmentDispatched(_message.Message):
-    __slots__ = ("shipment_id", "from_location_id", "to_location_id", "lines", "allocation_plan_id", "allocation_line_id", "transport_id", "logger_ids", "dispatched_at", "presentation_id")
+    __slots__ = ("shipment_id", "from_location_id", "to_location_id", "lines", "allocation_plan_id", "allocation_line_id", "transport_id", "logger_ids", "dispatched_at", "presentation_id", "session_id")
     SHIPMENT_ID_FIELD_NUMBER: _ClassVar[int]
     FROM_LOCATION_ID_FIELD_NUMBER: _ClassVar[int]
     TO_LOCATION_ID_FIELD_NUMBER: _ClassVar[int]
@@ -191,6 +191,7 @@ class ShipmentDispatched(_message.Message):
     LOGGER_IDS_FIELD_NUMBER: _ClassVar[int]
     DISPATCHED_AT_FIELD_NUMBER: _ClassVar[int]
     PRESENTATION_ID_FIELD_NUMBER: _ClassVar[int]
+    SESSION_ID_FIELD_NUMBER: _ClassVar[int]
     shipment_id: str
     from_location_id: str
     to_location_id: str
@@ -201,7 +202,8 @@ class ShipmentDispatched(_message.Message):
     logger_ids: _containers.RepeatedScalarFieldContainer[str]
     dispatched_at: _timestamp_pb2.Timestamp
     presentation_id: str
-    def __init__(self, shipment_id: _Optional[str] = ..., from_location_id: _Optional[str] = ..., to_location_id: _Optional[str] = ..., lines: _Optional[_Iterable[_Union[_types_pb2.StockLine, _Mapping]]] = ..., allocation_plan_id: _Optional[str] = ..., allocation_line_id: _Optional[str] = ..., transport_id: _Optional[str] = ..., logger_ids: _Optional[_Iterable[str]] = ..., dispatched_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., presentation_id: _Optional[str] = ...) -> None: ...
+    session_id: str
+    def __init__(self, shipment_id: _Optional[str] = ..., from_location_id: _Optional[str] = ..., to_location_id: _Optional[str] = ..., lines: _Optional[_Iterable[_Union[_types_pb2.StockLine, _Mapping]]] = ..., allocation_plan_id: _Optional[str] = ..., allocation_line_id: _Optional[str] = ..., transport_id: _Optional[str] = ..., logger_ids: _Optional[_Iterable[str]] = ..., dispatched_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., presentation_id: _Optional[str] = ..., session_id: _Optional[str] = ...) -> None: ...
 
 class ShipmentReceived(_message.Message):
     __slots__ = ("shipment_id", "to_location_id", "lines", "received_at", "storage_unit_id")

@@ -11,7 +11,7 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class PersonRegistered(_message.Message):
-    __slots__ = ("person_id", "national_id", "national_id_kind", "full_name", "date_of_birth", "date_of_birth_estimated", "sex", "phone", "address", "occupation", "channel", "registered_by", "registered_by_kind", "nationality", "family_name", "given_name", "account_id", "relationship", "upload_id", "upload_line", "registered_at")
+    __slots__ = ("person_id", "national_id", "national_id_kind", "full_name", "date_of_birth", "date_of_birth_estimated", "sex", "phone", "address", "occupation", "channel", "registered_by", "registered_by_kind", "nationality", "family_name", "given_name", "account_id", "relationship", "upload_id", "upload_line", "registered_at", "site_id")
     PERSON_ID_FIELD_NUMBER: _ClassVar[int]
     NATIONAL_ID_FIELD_NUMBER: _ClassVar[int]
     NATIONAL_ID_KIND_FIELD_NUMBER: _ClassVar[int]
@@ -33,6 +33,7 @@ class PersonRegistered(_message.Message):
     UPLOAD_ID_FIELD_NUMBER: _ClassVar[int]
     UPLOAD_LINE_FIELD_NUMBER: _ClassVar[int]
     REGISTERED_AT_FIELD_NUMBER: _ClassVar[int]
+    SITE_ID_FIELD_NUMBER: _ClassVar[int]
     person_id: str
     national_id: str
     national_id_kind: str
@@ -54,7 +55,8 @@ class PersonRegistered(_message.Message):
     upload_id: str
     upload_line: int
     registered_at: _timestamp_pb2.Timestamp
-    def __init__(self, person_id: _Optional[str] = ..., national_id: _Optional[str] = ..., national_id_kind: _Optional[str] = ..., full_name: _Optional[str] = ..., date_of_birth: _Optional[str] = ..., date_of_birth_estimated: _Optional[bool] = ..., sex: _Optional[str] = ..., phone: _Optional[str] = ..., address: _Optional[_Union[_types_pb2.Address, _Mapping]] = ..., occupation: _Optional[str] = ..., channel: _Optional[str] = ..., registered_by: _Optional[str] = ..., registered_by_kind: _Optional[str] = ..., nationality: _Optional[str] = ..., family_name: _Optional[str] = ..., given_name: _Optional[str] = ..., account_id: _Optional[str] = ..., relationship: _Optional[str] = ..., upload_id: _Optional[str] = ..., upload_line: _Optional[int] = ..., registered_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    site_id: str
+    def __init__(self, person_id: _Optional[str] = ..., national_id: _Optional[str] = ..., national_id_kind: _Optional[str] = ..., full_name: _Optional[str] = ..., date_of_birth: _Optional[str] = ..., date_of_birth_estimated: _Optional[bool] = ..., sex: _Optional[str] = ..., phone: _Optional[str] = ..., address: _Optional[_Union[_types_pb2.Address, _Mapping]] = ..., occupation: _Optional[str] = ..., channel: _Optional[str] = ..., registered_by: _Optional[str] = ..., registered_by_kind: _Optional[str] = ..., nationality: _Optional[str] = ..., family_name: _Optional[str] = ..., given_name: _Optional[str] = ..., account_id: _Optional[str] = ..., relationship: _Optional[str] = ..., upload_id: _Optional[str] = ..., upload_line: _Optional[int] = ..., registered_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., site_id: _Optional[str] = ...) -> None: ...
 
 class PersonDetailsCorrected(_message.Message):
     __slots__ = ("person_id", "changes", "reason", "evidence", "corrected_at")
@@ -115,18 +117,24 @@ class PriorityGroupRevoked(_message.Message):
     def __init__(self, person_id: _Optional[str] = ..., group_code: _Optional[str] = ..., catalogue_version: _Optional[str] = ..., evidence: _Optional[str] = ..., reason: _Optional[str] = ..., revoked_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class RegistrationApproved(_message.Message):
-    __slots__ = ("person_id", "approver_id", "province_code", "reason", "decided_at")
+    __slots__ = ("person_id", "approver_id", "province_code", "reason", "decided_at", "delegation_rule", "site_id", "session_id")
     PERSON_ID_FIELD_NUMBER: _ClassVar[int]
     APPROVER_ID_FIELD_NUMBER: _ClassVar[int]
     PROVINCE_CODE_FIELD_NUMBER: _ClassVar[int]
     REASON_FIELD_NUMBER: _ClassVar[int]
     DECIDED_AT_FIELD_NUMBER: _ClassVar[int]
+    DELEGATION_RULE_FIELD_NUMBER: _ClassVar[int]
+    SITE_ID_FIELD_NUMBER: _ClassVar[int]
+    SESSION_ID_FIELD_NUMBER: _ClassVar[int]
     person_id: str
     approver_id: str
     province_code: str
     reason: str
     decided_at: _timestamp_pb2.Timestamp
-    def __init__(self, person_id: _Optional[str] = ..., approver_id: _Optional[str] = ..., province_code: _Optional[str] = ..., reason: _Optional[str] = ..., decided_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    delegation_rule: str
+    site_id: str
+    session_id: str
+    def __init__(self, person_id: _Optional[str] = ..., approver_id: _Optional[str] = ..., province_code: _Optional[str] = ..., reason: _Optional[str] = ..., decided_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., delegation_rule: _Optional[str] = ..., site_id: _Optional[str] = ..., session_id: _Optional[str] = ...) -> None: ...
 
 class RegistrationRejected(_message.Message):
     __slots__ = ("person_id", "approver_id", "province_code", "reason", "decided_at")

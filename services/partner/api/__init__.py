@@ -1,0 +1,1 @@
+"""The partner service's HTTP API: grants (:mod:`.partners`)."""

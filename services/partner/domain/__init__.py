@@ -1,0 +1,1 @@
+"""The partner service's pure domain: grants (:mod:`.partners`) and pseudonyms (:mod:`.pseudonyms`)."""
