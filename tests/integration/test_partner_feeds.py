@@ -9,10 +9,12 @@ import signal
 import uuid
 from datetime import UTC, datetime
 
+import psycopg
 import requests
 
 from eventkit.kafka_record import from_record
 from eventkit.topics import partner_feed_topic
+from services.partner.feeds.records import record_id
 from vaxtrail.certificate.v1 import events_pb2 as certificate
 from vaxtrail.immunization.v1 import events_pb2 as immunization
 from vaxtrail.inventory.v1 import events_pb2 as inventory
@@ -139,9 +141,19 @@ def test_a_redelivered_event_and_a_worker_killed_mid_batch_do_not_double_a_recor
             doses.append(world.dose(f"P-{run}-{i}", f"D-{run}-{i}", 1, WHEN, lot_id=f"LOT-{run}", lot_number=f"K{run}",
                                     presentation_id="AZ-VAXZEVRIA-10"))
         sources = {str(d.event_id) for d in doses}
-        partner.signal("worker", signal.SIGCONT)
-        at_kill = wait_for(lambda: sum(outbox(partner, name, sources).values()), what="the derivation to start")
-        partner.signal("worker", signal.SIGKILL)
+        with psycopg.connect(partner.database_url) as hold:
+            # the record of one dose half-way is written (uncommitted) here first: the worker's insert of the same
+            # record id waits for this transaction, so it is stopped inside a batch whatever the machine's speed
+            held = str(doses[count // 2].event_id)
+            hold.execute("INSERT INTO feed_outbox (record_id, topic, feed, partner, record_key, record_type, value,"
+                         " source_event_id) VALUES (%s, '', 'DOSES', %s, '', '', '', %s)",
+                         (record_id("DOSES", name, held), name, held))
+            xid = hold.execute("SELECT pg_current_xact_id()::text::bigint").fetchone()[0]
+            partner.signal("worker", signal.SIGCONT)
+            wait_for(lambda: waiting_on(partner, xid), what="the worker's batch to wait for the held record")
+            at_kill = sum(outbox(partner, name, sources).values())
+            partner.signal("worker", signal.SIGKILL)
+            hold.rollback()  # the killed worker's transaction ends with its connection, never committed
         partner.restart("worker")
         for dose in doses[:50]:  # copies of events already derived, as a relay retry sends them
             world.send_again("immunization", dose)
@@ -155,6 +167,13 @@ def test_a_redelivered_event_and_a_worker_killed_mid_batch_do_not_double_a_recor
     for head, _key, message in records:  # the feed relay may send a record twice: same id, same bytes
         assert by_id.setdefault(head["ce_id"], message.SerializeToString()) == message.SerializeToString()
     assert len(by_id) == count
+
+
+def waiting_on(service, xid: int) -> bool:
+    """Whether another session waits for transaction ``xid`` (the worker's insert of the held record id)."""
+    with psycopg.connect(service.database_url) as conn:
+        return conn.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'transactionid' AND NOT granted"
+                            " AND transactionid::text::bigint = %s", (xid,)).fetchone()[0] > 0
 
 
 def test_person_keys_are_hmac_sha256_under_a_per_partner_secret():
