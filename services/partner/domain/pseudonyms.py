@@ -26,6 +26,13 @@ def person_key(master_key: bytes, partner: str, person_id: str) -> str:
     return pseudonym(secret_for(master_key, f"partner:{partner}"), person_id)
 
 
+def dose_ref(master_key: bytes, partner: str, dose_event_id: str) -> str:
+    """The partner's reference of one dose record: an HMAC of the id of the event that recorded the dose (what
+    immunization's corrections and withdrawals name), under a secret of this partner kept apart from its person
+    keys'."""
+    return pseudonym(secret_for(master_key, f"partner:{partner}:dose"), dose_event_id)
+
+
 def birth_year(date_of_birth: str) -> int:
     """``YYYY-MM-DD`` (or ``YYYY`` for an estimate) -> the year; 0 when unknown."""
     head = date_of_birth[:4]

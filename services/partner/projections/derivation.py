@@ -3,7 +3,10 @@
 In (every handler runs in the runner's batch transaction, with the tracking rows and stream marks):
 - registration ``PersonRegistered`` / ``PersonDetailsCorrected``: the minimised person (birth year, sex,
   province, district) - the name, national ID, phone, date of birth and address are never read into a table;
-- immunization ``DoseAdministered``: the dose without its person; ``AefiReported`` / ``AefiClassified``;
+  ``PersonsMerged``: the retired person's doses belong to the survivor (:func:`doses.merge`);
+- immunization ``DoseAdministered`` / ``DoseRecordedHistorical``: the dose without its person;
+  ``DoseEnteredInError`` / ``DoseCorrected``: what became of it (:mod:`.doses`); ``AefiReported`` /
+  ``AefiClassified``;
 - inventory ``LotRegistered``, ``LotSuspended``, ``LotReleased``, ``LotRecalled``, ``LotExpiryExtended``;
 - certificate ``CertificateRevoked``;
 - the service's own ``PartnerGranted`` / ``PartnerRevoked``.
@@ -17,7 +20,7 @@ projection's tables, so ``vaxtrail rebuild partner partner_feeds`` re-derives wi
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, tzinfo
+from datetime import UTC, date, tzinfo
 
 from eventkit.clock import campaign_date
 from eventkit.projections import Projection
@@ -25,7 +28,7 @@ from eventkit.readmodels import declare
 from services.partner.domain import partners
 from services.partner.domain.pseudonyms import birth_year
 from services.partner.feeds import outbox
-from services.partner.feeds.records import aefi_case, lot_status, revocation
+from services.partner.feeds.records import Dose, aefi_case, feed_changes, lot_status, revocation
 from services.partner.projections import doses
 from vaxtrail.certificate.v1 import events_pb2 as certificate
 from vaxtrail.immunization.v1 import events_pb2 as immunization
@@ -34,7 +37,8 @@ from vaxtrail.partner.v1 import feeds_pb2
 from vaxtrail.registration.v1 import events_pb2 as registration
 
 NAME = "partner_feeds"
-TABLES = ("partner_grants", "partner_people", "partner_doses", "partner_lots")
+TABLES = ("partner_grants", "partner_people", "partner_doses", "partner_lots", "partner_dose_withdrawals",
+          "partner_dose_corrections", "partner_merges")
 _PERSON_FIELDS = {"date_of_birth": "birth_year", "sex": "sex", "address.province_code": "province_code",
                   "address.district_code": "district_code"}
 _LOT_STATUS = {"LotSuspended": "SUSPENDED", "LotReleased": "RELEASED", "LotRecalled": "RECALLED"}
@@ -58,13 +62,23 @@ def partner_feeds(codec, master_key: Callable[[], bytes], zone: tzinfo) -> Proje
                 value = birth_year(change.new_value) if column == "birth_year" else change.new_value
                 conn.execute(f"UPDATE partner_people SET {column} = %s WHERE person_id = %s", (value, e.person_id))
 
+    def persons_merged(conn, event, e: registration.PersonsMerged) -> None:
+        doses.merge(conn, master_key, e.merged_person_id, e.surviving_person_id, str(event.event_id))
+
     def dose_administered(conn, event, e: immunization.DoseAdministered) -> None:
-        conn.execute(
-            "INSERT INTO partner_doses (source_event_id, person_id, site_id, product_id, vaccine_code, lot_number,"
-            " series, dose_number, day) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING",
-            (event.event_id, e.person_id, e.site_id, e.presentation_id, e.vaccine_code, e.lot_number, e.series,
-             e.dose_number, campaign_date(e.administered_at.ToDatetime(UTC), zone)))
-        doses.emit(conn, master_key, dose=str(event.event_id))
+        doses.recorded(conn, master_key, Dose(
+            str(event.event_id), e.person_id, e.site_id, e.presentation_id, e.vaccine_code, e.lot_number, e.series,
+            e.dose_number, campaign_date(e.administered_at.ToDatetime(UTC), zone)))
+
+    def dose_historical(conn, event, e: immunization.DoseRecordedHistorical) -> None:
+        doses.recorded(conn, master_key, historical_dose(str(event.event_id), e))
+
+    def dose_in_error(conn, event, e: immunization.DoseEnteredInError) -> None:
+        doses.withdraw(conn, master_key, e.reverses_event_id, str(event.event_id))
+
+    def dose_corrected(conn, event, e: immunization.DoseCorrected) -> None:
+        doses.correct(conn, master_key, e.reverses_event_id, str(event.event_id),
+                      feed_changes(((c.field, c.new_value) for c in e.changes), zone))
 
     def aefi_reported(conn, event, e: immunization.AefiReported) -> None:
         person = conn.execute("SELECT birth_year, sex, province_code FROM partner_people WHERE person_id = %s",
@@ -104,7 +118,7 @@ def partner_feeds(codec, master_key: Callable[[], bytes], zone: tzinfo) -> Proje
             " principal = excluded.principal, group_prefix = excluded.group_prefix, topics = excluded.topics,"
             " active = true, changed_at = excluded.changed_at",
             (e.partner, list(e.feeds), e.principal, e.group_prefix, list(e.topics), e.granted_at))
-        doses.emit(conn, master_key, partner=e.partner)
+        doses.granted(conn, master_key, e.partner)
 
     def revoked(conn, event, e: partners.PartnerRevoked) -> None:
         conn.execute("UPDATE partner_grants SET active = false, feeds = '{}', changed_at = %s WHERE partner = %s",
@@ -113,7 +127,11 @@ def partner_feeds(codec, master_key: Callable[[], bytes], zone: tzinfo) -> Proje
     return declare(NAME, {
         registration.PersonRegistered: person_registered,
         registration.PersonDetailsCorrected: person_corrected,
+        registration.PersonsMerged: persons_merged,
         immunization.DoseAdministered: dose_administered,
+        immunization.DoseRecordedHistorical: dose_historical,
+        immunization.DoseEnteredInError: dose_in_error,
+        immunization.DoseCorrected: dose_corrected,
         immunization.AefiReported: aefi_reported,
         immunization.AefiClassified: aefi_classified,
         inventory.LotRegistered: lot_registered,
@@ -125,6 +143,13 @@ def partner_feeds(codec, master_key: Callable[[], bytes], zone: tzinfo) -> Proje
         partners.PartnerGranted: granted,
         partners.PartnerRevoked: revoked,
     }, codec=codec, tables=TABLES)
+
+
+def historical_dose(source_event_id: str, e: immunization.DoseRecordedHistorical) -> Dose:
+    """A dose given elsewhere or before VaxTrail, as documented: no site or presentation of the campaign; the
+    product as documented stands for the vaccine code, and the documented day for the campaign day."""
+    return Dose(source_event_id, e.person_id, "", "", e.product, e.lot_number, e.series, e.dose_number,
+                date.fromisoformat(e.administered_date), historical=True, country=e.country.upper())
 
 
 def _lot(conn, event, lot_id: str, status: str, at, scope: str = "", scope_id: str = "") -> None:

@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1fvaxtrail/partner/v1/feeds.proto\x12\x13vaxtrail.partner.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xf0\x01\n\tDoseGiven\x12\x12\n\nperson_key\x18\x01 \x01(\t\x12\x12\n\nbirth_year\x18\x02 \x01(\x05\x12\x0b\n\x03sex\x18\x03 \x01(\t\x12\x15\n\rprovince_code\x18\x04 \x01(\t\x12\x15\n\rdistrict_code\x18\x05 \x01(\t\x12\x0f\n\x07site_id\x18\x06 \x01(\t\x12\x12\n\nproduct_id\x18\x07 \x01(\t\x12\x14\n\x0cvaccine_code\x18\x08 \x01(\t\x12\x12\n\nlot_number\x18\t \x01(\t\x12\x0e\n\x06series\x18\n \x01(\t\x12\x13\n\x0b\x64ose_number\x18\x0b \x01(\x05\x12\x0c\n\x04\x64\x61te\x18\x0c \x01(\t\"\xc0\x01\n\x10LotStatusChanged\x12\x0e\n\x06lot_id\x18\x01 \x01(\t\x12\x12\n\nlot_number\x18\x02 \x01(\t\x12\x12\n\nproduct_id\x18\x03 \x01(\t\x12\x0e\n\x06status\x18\x04 \x01(\t\x12\r\n\x05scope\x18\x05 \x01(\t\x12\x10\n\x08scope_id\x18\x06 \x01(\t\x12\x13\n\x0b\x65xpiry_date\x18\x07 \x01(\t\x12.\n\nchanged_at\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x85\x02\n\x08\x41\x65\x66iCase\x12\x16\n\x0e\x61\x65\x66i_report_id\x18\x01 \x01(\t\x12\r\n\x05stage\x18\x02 \x01(\t\x12\x0f\n\x07lot_ids\x18\x03 \x03(\t\x12\x10\n\x08site_ids\x18\x04 \x03(\t\x12\x12\n\nbirth_year\x18\x05 \x01(\x05\x12\x0b\n\x03sex\x18\x06 \x01(\t\x12\x15\n\rprovince_code\x18\x07 \x01(\t\x12\x10\n\x08symptoms\x18\x08 \x03(\t\x12\x0f\n\x07serious\x18\t \x01(\x08\x12\x1c\n\x14seriousness_criteria\x18\n \x03(\t\x12\x0f\n\x07outcome\x18\x0b \x01(\t\x12\x12\n\nonset_date\x18\x0c \x01(\t\x12\x11\n\tcausality\x18\r \x01(\t\"o\n\x15\x43\x65rtificateRevocation\x12\x16\n\x0e\x63\x65rtificate_id\x18\x01 \x01(\t\x12\x0e\n\x06reason\x18\x02 \x01(\t\x12.\n\nrevoked_at\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestampb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1fvaxtrail/partner/v1/feeds.proto\x12\x13vaxtrail.partner.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xa7\x02\n\tDoseGiven\x12\x12\n\nperson_key\x18\x01 \x01(\t\x12\x12\n\nbirth_year\x18\x02 \x01(\x05\x12\x0b\n\x03sex\x18\x03 \x01(\t\x12\x15\n\rprovince_code\x18\x04 \x01(\t\x12\x15\n\rdistrict_code\x18\x05 \x01(\t\x12\x0f\n\x07site_id\x18\x06 \x01(\t\x12\x12\n\nproduct_id\x18\x07 \x01(\t\x12\x14\n\x0cvaccine_code\x18\x08 \x01(\t\x12\x12\n\nlot_number\x18\t \x01(\t\x12\x0e\n\x06series\x18\n \x01(\t\x12\x13\n\x0b\x64ose_number\x18\x0b \x01(\x05\x12\x0c\n\x04\x64\x61te\x18\x0c \x01(\t\x12\x10\n\x08\x64ose_ref\x18\r \x01(\t\x12\x12\n\nhistorical\x18\x0e \x01(\x08\x12\x0f\n\x07\x63ountry\x18\x0f \x01(\t\"N\n\rDoseWithdrawn\x12\x12\n\nperson_key\x18\x01 \x01(\t\x12\x10\n\x08\x64ose_ref\x18\x02 \x01(\t\x12\x17\n\x0fgiven_record_id\x18\x03 \x01(\t\"\xfb\x01\n\rDoseCorrected\x12\x12\n\nperson_key\x18\x01 \x01(\t\x12\x10\n\x08\x64ose_ref\x18\x02 \x01(\t\x12\x17\n\x0fgiven_record_id\x18\x03 \x01(\t\x12\x18\n\x10\x63orrected_fields\x18\x04 \x03(\t\x12\x0f\n\x07site_id\x18\x05 \x01(\t\x12\x12\n\nproduct_id\x18\x06 \x01(\t\x12\x14\n\x0cvaccine_code\x18\x07 \x01(\t\x12\x12\n\nlot_number\x18\x08 \x01(\t\x12\x0e\n\x06series\x18\t \x01(\t\x12\x13\n\x0b\x64ose_number\x18\n \x01(\x05\x12\x0c\n\x04\x64\x61te\x18\x0b \x01(\t\x12\x0f\n\x07\x63ountry\x18\x0c \x01(\t\"L\n\x10PersonKeysMerged\x12\x1c\n\x14surviving_person_key\x18\x01 \x01(\t\x12\x1a\n\x12retired_person_key\x18\x02 \x01(\t\"\xc0\x01\n\x10LotStatusChanged\x12\x0e\n\x06lot_id\x18\x01 \x01(\t\x12\x12\n\nlot_number\x18\x02 \x01(\t\x12\x12\n\nproduct_id\x18\x03 \x01(\t\x12\x0e\n\x06status\x18\x04 \x01(\t\x12\r\n\x05scope\x18\x05 \x01(\t\x12\x10\n\x08scope_id\x18\x06 \x01(\t\x12\x13\n\x0b\x65xpiry_date\x18\x07 \x01(\t\x12.\n\nchanged_at\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x85\x02\n\x08\x41\x65\x66iCase\x12\x16\n\x0e\x61\x65\x66i_report_id\x18\x01 \x01(\t\x12\r\n\x05stage\x18\x02 \x01(\t\x12\x0f\n\x07lot_ids\x18\x03 \x03(\t\x12\x10\n\x08site_ids\x18\x04 \x03(\t\x12\x12\n\nbirth_year\x18\x05 \x01(\x05\x12\x0b\n\x03sex\x18\x06 \x01(\t\x12\x15\n\rprovince_code\x18\x07 \x01(\t\x12\x10\n\x08symptoms\x18\x08 \x03(\t\x12\x0f\n\x07serious\x18\t \x01(\x08\x12\x1c\n\x14seriousness_criteria\x18\n \x03(\t\x12\x0f\n\x07outcome\x18\x0b \x01(\t\x12\x12\n\nonset_date\x18\x0c \x01(\t\x12\x11\n\tcausality\x18\r \x01(\t\"o\n\x15\x43\x65rtificateRevocation\x12\x16\n\x0e\x63\x65rtificate_id\x18\x01 \x01(\t\x12\x0e\n\x06reason\x18\x02 \x01(\t\x12.\n\nrevoked_at\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestampb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -33,11 +33,17 @@ _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'vaxtrail.partner.v1.feeds_p
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_DOSEGIVEN']._serialized_start=90
-  _globals['_DOSEGIVEN']._serialized_end=330
-  _globals['_LOTSTATUSCHANGED']._serialized_start=333
-  _globals['_LOTSTATUSCHANGED']._serialized_end=525
-  _globals['_AEFICASE']._serialized_start=528
-  _globals['_AEFICASE']._serialized_end=789
-  _globals['_CERTIFICATEREVOCATION']._serialized_start=791
-  _globals['_CERTIFICATEREVOCATION']._serialized_end=902
+  _globals['_DOSEGIVEN']._serialized_end=385
+  _globals['_DOSEWITHDRAWN']._serialized_start=387
+  _globals['_DOSEWITHDRAWN']._serialized_end=465
+  _globals['_DOSECORRECTED']._serialized_start=468
+  _globals['_DOSECORRECTED']._serialized_end=719
+  _globals['_PERSONKEYSMERGED']._serialized_start=721
+  _globals['_PERSONKEYSMERGED']._serialized_end=797
+  _globals['_LOTSTATUSCHANGED']._serialized_start=800
+  _globals['_LOTSTATUSCHANGED']._serialized_end=992
+  _globals['_AEFICASE']._serialized_start=995
+  _globals['_AEFICASE']._serialized_end=1256
+  _globals['_CERTIFICATEREVOCATION']._serialized_start=1258
+  _globals['_CERTIFICATEREVOCATION']._serialized_end=1369
 # @@protoc_insertion_point(module_scope)

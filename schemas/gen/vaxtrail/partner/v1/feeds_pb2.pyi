@@ -10,7 +10,7 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class DoseGiven(_message.Message):
-    __slots__ = ("person_key", "birth_year", "sex", "province_code", "district_code", "site_id", "product_id", "vaccine_code", "lot_number", "series", "dose_number", "date")
+    __slots__ = ("person_key", "birth_year", "sex", "province_code", "district_code", "site_id", "product_id", "vaccine_code", "lot_number", "series", "dose_number", "date", "dose_ref", "historical", "country")
     PERSON_KEY_FIELD_NUMBER: _ClassVar[int]
     BIRTH_YEAR_FIELD_NUMBER: _ClassVar[int]
     SEX_FIELD_NUMBER: _ClassVar[int]
@@ -23,6 +23,9 @@ class DoseGiven(_message.Message):
     SERIES_FIELD_NUMBER: _ClassVar[int]
     DOSE_NUMBER_FIELD_NUMBER: _ClassVar[int]
     DATE_FIELD_NUMBER: _ClassVar[int]
+    DOSE_REF_FIELD_NUMBER: _ClassVar[int]
+    HISTORICAL_FIELD_NUMBER: _ClassVar[int]
+    COUNTRY_FIELD_NUMBER: _ClassVar[int]
     person_key: str
     birth_year: int
     sex: str
@@ -35,7 +38,56 @@ class DoseGiven(_message.Message):
     series: str
     dose_number: int
     date: str
-    def __init__(self, person_key: _Optional[str] = ..., birth_year: _Optional[int] = ..., sex: _Optional[str] = ..., province_code: _Optional[str] = ..., district_code: _Optional[str] = ..., site_id: _Optional[str] = ..., product_id: _Optional[str] = ..., vaccine_code: _Optional[str] = ..., lot_number: _Optional[str] = ..., series: _Optional[str] = ..., dose_number: _Optional[int] = ..., date: _Optional[str] = ...) -> None: ...
+    dose_ref: str
+    historical: bool
+    country: str
+    def __init__(self, person_key: _Optional[str] = ..., birth_year: _Optional[int] = ..., sex: _Optional[str] = ..., province_code: _Optional[str] = ..., district_code: _Optional[str] = ..., site_id: _Optional[str] = ..., product_id: _Optional[str] = ..., vaccine_code: _Optional[str] = ..., lot_number: _Optional[str] = ..., series: _Optional[str] = ..., dose_number: _Optional[int] = ..., date: _Optional[str] = ..., dose_ref: _Optional[str] = ..., historical: _Optional[bool] = ..., country: _Optional[str] = ...) -> None: ...
+
+class DoseWithdrawn(_message.Message):
+    __slots__ = ("person_key", "dose_ref", "given_record_id")
+    PERSON_KEY_FIELD_NUMBER: _ClassVar[int]
+    DOSE_REF_FIELD_NUMBER: _ClassVar[int]
+    GIVEN_RECORD_ID_FIELD_NUMBER: _ClassVar[int]
+    person_key: str
+    dose_ref: str
+    given_record_id: str
+    def __init__(self, person_key: _Optional[str] = ..., dose_ref: _Optional[str] = ..., given_record_id: _Optional[str] = ...) -> None: ...
+
+class DoseCorrected(_message.Message):
+    __slots__ = ("person_key", "dose_ref", "given_record_id", "corrected_fields", "site_id", "product_id", "vaccine_code", "lot_number", "series", "dose_number", "date", "country")
+    PERSON_KEY_FIELD_NUMBER: _ClassVar[int]
+    DOSE_REF_FIELD_NUMBER: _ClassVar[int]
+    GIVEN_RECORD_ID_FIELD_NUMBER: _ClassVar[int]
+    CORRECTED_FIELDS_FIELD_NUMBER: _ClassVar[int]
+    SITE_ID_FIELD_NUMBER: _ClassVar[int]
+    PRODUCT_ID_FIELD_NUMBER: _ClassVar[int]
+    VACCINE_CODE_FIELD_NUMBER: _ClassVar[int]
+    LOT_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    SERIES_FIELD_NUMBER: _ClassVar[int]
+    DOSE_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    DATE_FIELD_NUMBER: _ClassVar[int]
+    COUNTRY_FIELD_NUMBER: _ClassVar[int]
+    person_key: str
+    dose_ref: str
+    given_record_id: str
+    corrected_fields: _containers.RepeatedScalarFieldContainer[str]
+    site_id: str
+    product_id: str
+    vaccine_code: str
+    lot_number: str
+    series: str
+    dose_number: int
+    date: str
+    country: str
+    def __init__(self, person_key: _Optional[str] = ..., dose_ref: _Optional[str] = ..., given_record_id: _Optional[str] = ..., corrected_fields: _Optional[_Iterable[str]] = ..., site_id: _Optional[str] = ..., product_id: _Optional[str] = ..., vaccine_code: _Optional[str] = ..., lot_number: _Optional[str] = ..., series: _Optional[str] = ..., dose_number: _Optional[int] = ..., date: _Optional[str] = ..., country: _Optional[str] = ...) -> None: ...
+
+class PersonKeysMerged(_message.Message):
+    __slots__ = ("surviving_person_key", "retired_person_key")
+    SURVIVING_PERSON_KEY_FIELD_NUMBER: _ClassVar[int]
+    RETIRED_PERSON_KEY_FIELD_NUMBER: _ClassVar[int]
+    surviving_person_key: str
+    retired_person_key: str
+    def __init__(self, surviving_person_key: _Optional[str] = ..., retired_person_key: _Optional[str] = ...) -> None: ...
 
 class LotStatusChanged(_message.Message):
     __slots__ = ("lot_id", "lot_number", "product_id", "status", "scope", "scope_id", "expiry_date", "changed_at")
