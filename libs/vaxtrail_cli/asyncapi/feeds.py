@@ -16,10 +16,19 @@ from eventkit.topics import PARTNER_FEEDS, PER_PARTNER_FEEDS, partner_feed_topic
 from vaxtrail_cli.asyncapi.headers import TEXT, header_schema
 
 KAFKA_BINDING = "0.5.0"
-MESSAGES = {"DOSES": "vaxtrail.partner.v1.DoseGiven", "STOCK": "vaxtrail.partner.v1.LotStatusChanged",
-            "AEFI": "vaxtrail.partner.v1.AefiCase", "REVOCATIONS": "vaxtrail.partner.v1.CertificateRevocation"}
+FEED_MESSAGES = {
+    "DOSES": ("vaxtrail.partner.v1.DoseGiven", "vaxtrail.partner.v1.DoseWithdrawn",
+              "vaxtrail.partner.v1.DoseCorrected", "vaxtrail.partner.v1.PersonKeysMerged"),
+    "STOCK": ("vaxtrail.partner.v1.LotStatusChanged",), "AEFI": ("vaxtrail.partner.v1.AefiCase",),
+    "REVOCATIONS": ("vaxtrail.partner.v1.CertificateRevocation",)}
+"""The messages of each feed (ce_type tells them apart on a topic)."""
+MESSAGES = {feed: names[0] for feed, names in FEED_MESSAGES.items()}
+"""Each feed's first message."""
 KEYS = {"DOSES": "The partner's pseudonymous person key (HMAC-SHA256, hex).", "STOCK": "The lot id.",
         "AEFI": "The pseudonymous AEFI report id (hex).", "REVOCATIONS": "The certificate id (UVCI)."}
+MESSAGE_KEYS = {"vaxtrail.partner.v1.DoseWithdrawn": "The person key the withdrawn DoseGiven carried.",
+                "vaxtrail.partner.v1.DoseCorrected": "The person key the corrected DoseGiven carried.",
+                "vaxtrail.partner.v1.PersonKeysMerged": "The retired person key (after every record sent under it)."}
 FEED_HEADERS: dict[str, tuple[dict[str, Any], str]] = {
     "ce_specversion": ({"type": "string", "const": "1.0"}, "CloudEvents spec version."),
     "ce_id": ({"type": "string", "format": "uuid"}, "Record id (UUIDv5 of feed, partner and source event): the "
@@ -38,12 +47,12 @@ def feed_headers() -> dict[str, Any]:
 
 
 def roots() -> set[str]:
-    return set(MESSAGES.values())
+    return {name for names in FEED_MESSAGES.values() for name in names}
 
 
 def messages(compiled: dict) -> dict[str, Any]:
     out = {}
-    for feed, name in MESSAGES.items():
+    for feed, name in ((f, n) for f, names in FEED_MESSAGES.items() for n in names):
         message = compiled[name]
         out[name] = {
             "name": message.proto.name, "title": name,
@@ -51,7 +60,7 @@ def messages(compiled: dict) -> dict[str, Any]:
             "contentType": "application/protobuf",
             "headers": {"$ref": "#/components/schemas/FeedHeaders"},
             "payload": {"$ref": f"#/components/schemas/{name}"},
-            "bindings": {"kafka": {"key": {"type": "string", "description": KEYS[feed]},
+            "bindings": {"kafka": {"key": {"type": "string", "description": MESSAGE_KEYS.get(name, KEYS[feed])},
                                    "bindingVersion": KAFKA_BINDING}},
             "tags": [{"name": "partner"}]}
     return out
@@ -69,20 +78,20 @@ def channels_and_operations(bindings: dict[str, dict[str, Any]]) -> tuple[dict, 
         per_partner = feed in PER_PARTNER_FEEDS
         address = partner_feed_topic(feed, "{partner}") if per_partner else partner_feed_topic(feed)
         cid = f"partner_{feed.lower()}"
-        short = MESSAGES[feed].rsplit(".", 1)[-1]
+        shorts = {name.rsplit(".", 1)[-1]: name for name in FEED_MESSAGES[feed]}
         channel: dict[str, Any] = {
             "address": address, "title": address,
             "description": (f"Partner feed {feed}: {purpose}. Owner: partner (derived from the internal topics, "
                             "docs/partners.md)."
                             + (" One topic per partner, created with its first record." if per_partner else "")),
-            "messages": {short: {"$ref": f"#/components/messages/{MESSAGES[feed]}"}}}
+            "messages": {short: {"$ref": f"#/components/messages/{name}"} for short, name in shorts.items()}}
         if per_partner:
             channel["parameters"] = {"partner": {"description": "The partner's name, as granted "
                                                                 "(vaxtrail partner add)."}}
         else:
             channel["bindings"] = {"kafka": bindings[address]}
         channels[cid] = channel
-        ref = [{"$ref": f"#/channels/{cid}/messages/{short}"}]
+        ref = [{"$ref": f"#/channels/{cid}/messages/{short}"} for short in shorts]
         operations[f"partner_publishes_{feed.lower()}"] = {
             "action": "send", "channel": {"$ref": f"#/channels/{cid}"}, "title": f"partner publishes feed {feed}",
             "summary": ("The partner service's feed relay publishes each record its derivation committed, in "
