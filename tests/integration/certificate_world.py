@@ -44,13 +44,20 @@ class World:
 
     def publish(self, service: str, aggregate_type: str, aggregate_id: str, message,
                 occurred_at: datetime | None = None) -> StoredEvent:
+        event = self.record(service, aggregate_type, aggregate_id, message, occurred_at)
+        self.send_again(service, event)
+        return event
+
+    def record(self, service: str, aggregate_type: str, aggregate_id: str, message,
+               occurred_at: datetime | None = None) -> StoredEvent:
+        """The event as ``publish`` would store it, not sent yet (:meth:`send_again` sends it, e.g. after an
+        event that refers to it)."""
         version = len(self._store.load(aggregate_id))
         draft = EventDraft(message.DESCRIPTOR.full_name, message.SerializeToString(deterministic=True),
                            occurred_at or datetime.now(UTC))
         [event] = self._store.append([AggregateChanges(aggregate_type, aggregate_id, version, [draft])],
                                      CommandContext(actor_id=f"{service}-tests", actor_role="system"),
                                      producer=f"{service}/test").events
-        self.send_again(service, event)
         return event
 
     def send_again(self, service: str, event: StoredEvent) -> None:

@@ -74,13 +74,14 @@ def outbox(service, partner: str, sources: set[str]) -> Counter:
 
 
 def wait_for_doses(bootstrap: str, name: str, count: int, lot_number: str) -> list:
-    """The partner's dose records of one lot (the topics hold other tests' doses too), once there are ``count``."""
+    """The partner's DoseGiven records of one lot (the topics hold other tests' doses too), once there are
+    ``count``."""
     def enough():
         try:
             records = feed_records(bootstrap, doses_topic(name))
         except Exception:  # noqa: BLE001 - the topic is created with the partner's first record
             return None
-        mine = [r for r in records if r[2].lot_number == lot_number]
+        mine = [r for r in records if r[0]["ce_type"].endswith(".DoseGiven") and r[2].lot_number == lot_number]
         return mine if len({h["ce_id"] for h, _, _ in mine}) >= count else None
 
     return wait_for(enough, timeout=180, what=f"{count} dose records for {name}")

@@ -221,3 +221,96 @@ def test_partner_add_prints_the_client_properties_the_example_partner_reads_its_
 
     assert main(["partner", "revoke", name, "--base-url", partner.base_url]) == 0
     assert json.loads(capsys.readouterr().out)["revoked"] is True
+
+
+def test_the_doses_feed_follows_withdrawals_corrections_historical_doses_and_merges(partner, infra):
+    """Over the broker: a withdrawn dose's DoseWithdrawn names its DoseGiven's dose_ref; a correction, a historical
+    dose and a merge reach the partner; a withdrawal that arrives before its dose (another person's stream, as
+    after a merge) keeps the dose from ever being sent; copies of every event change nothing; a partner granted
+    after all of it gets only the current state."""
+    world = World(infra.kafka_bootstrap)
+    run = uuid.uuid4().hex[:8].upper()
+    a, b, lot = f"P-A-{run}", f"P-B-{run}", f"LOT-{run}"
+    name, late = new_partner(), new_partner()
+    grant(partner, name, ["DOSES"])
+    try:
+        world.person(a)
+        world.person(b)
+        x = world.dose(b, f"D-X-{run}", 1, WHEN, lot_id=lot, lot_number=f"X{run}", presentation_id="AZ-VAXZEVRIA-10")
+        y = world.dose(a, f"D-Y-{run}", 1, WHEN, lot_id=lot, lot_number=f"Y{run}", presentation_id="AZ-VAXZEVRIA-10")
+        v = world.record("immunization", "dose_record", f"doses:{b}", immunization.DoseAdministered(
+            dose_id=f"D-V-{run}", person_id=b, site_id="S-79-760-01", administered_at=timestamp(WHEN),
+            presentation_id="AZ-VAXZEVRIA-10", lot_id=lot, lot_number=f"V{run}", series="PRIMARY", dose_number=2))
+        sent = [world.publish("immunization", "dose_record", f"doses:{a}", immunization.DoseEnteredInError(
+            dose_id=f"D-V-{run}", reverses_event_id=str(v.event_id), reason="entered twice", person_id=a))]
+        wait_for(lambda: withdrawal_kept(partner, str(v.event_id)), what="the withdrawal of a dose not seen yet")
+        world.send_again("immunization", v)  # the dose arrives after its withdrawal
+        world.corrected(b, x, f"D-X-{run}", "lot_number", f"X{run}", f"X{run}-7")
+        world.historical(b, f"D-Z-{run}", "Comirnaty", "2021-03-14", "fr")
+        world.entered_in_error(a, y, f"D-Y-{run}")
+        wait_for_doses(infra.kafka_bootstrap, name, 1, "FE1234")  # the merge after B's doses were sent
+        world.merge(a, b)
+        sent += [x, y, v]
+        for event in sent:  # copies, as a relay retry sends them
+            world.send_again("immunization", event)
+
+        def complete():  # the partner was granted before: its topic holds the module's earlier doses too
+            found = [r for r in feed_records(infra.kafka_bootstrap, doses_topic(name))
+                     if not r[0]["ce_type"].endswith("DoseGiven") or run in r[2].lot_number
+                     or r[2].lot_number == "FE1234"]
+            kinds = {h["ce_type"].rsplit(".", 1)[-1] for h, _, _ in found}
+            return found if {"DoseWithdrawn", "DoseCorrected", "PersonKeysMerged"} <= kinds else None
+
+        found = wait_for(complete, timeout=180, what="the follow-up records of the doses feed")
+        grant(partner, late, ["DOSES"])
+    finally:
+        world.close()
+    by_id: dict[str, tuple] = {}
+    for head, key, message in found:
+        assert by_id.setdefault(head["ce_id"], (head["ce_type"], key, message)) == (head["ce_type"], key, message)
+    records = list(by_id.values())
+    kinds = sorted(t.rsplit(".", 1)[-1] for t, _, _ in records)
+    assert kinds == ["DoseCorrected", "DoseGiven", "DoseGiven", "DoseGiven", "DoseWithdrawn", "PersonKeysMerged"]
+    given = {m.lot_number: m for t, _, m in records if t.endswith("DoseGiven")}
+    assert set(given) == {f"X{run}", f"Y{run}", "FE1234"}  # V, withdrawn before it arrived, never sent
+    [(_, w_key, withdrawn)] = [(t, k, m) for t, k, m in records if t.endswith("DoseWithdrawn")]
+    assert withdrawn.dose_ref == given[f"Y{run}"].dose_ref and w_key == given[f"Y{run}"].person_key
+    [corrected] = [m for t, _, m in records if t.endswith("DoseCorrected")]
+    assert (corrected.dose_ref, list(corrected.corrected_fields), corrected.lot_number) == (
+        given[f"X{run}"].dose_ref, ["lot_number"], f"X{run}-7")
+    historical = given["FE1234"]
+    assert (historical.historical, historical.country, historical.date, historical.site_id) == (True, "FR",
+                                                                                               "2021-03-14", "")
+    [(_, m_key, merged)] = [(t, k, m) for t, k, m in records if t.endswith("PersonKeysMerged")]
+    assert (m_key, merged.retired_person_key, merged.surviving_person_key) == (
+        given[f"X{run}"].person_key, given[f"X{run}"].person_key, given[f"Y{run}"].person_key)
+    derived = outbox(partner, name, {str(e.event_id) for e in sent})
+    assert set(derived.values()) == {1}  # one record per source event, whatever the copies
+
+    late_records = wait_for(lambda: late_outbox(partner, late, run), what="the late partner's records")
+    assert sorted(kind for kind, _ in late_records) == ["vaxtrail.partner.v1.DoseGiven"] * 2
+    late_doses = {m.lot_number: m for _, m in late_records}
+    assert set(late_doses) == {f"X{run}-7", "FE1234"}  # corrected, historical; the withdrawn doses are not there
+    assert late_doses[f"X{run}-7"].person_key == late_doses["FE1234"].person_key  # under the surviving key
+    later = wait_for_doses(infra.kafka_bootstrap, late, 1, f"X{run}-7")
+    assert later[0][2].dose_ref == late_doses[f"X{run}-7"].dose_ref != corrected.dose_ref
+
+
+def withdrawal_kept(service, dose_event_id: str) -> bool:
+    with psycopg.connect(service.database_url) as conn:
+        return conn.execute("SELECT count(*) FROM partner_dose_withdrawals WHERE dose_event_id = %s",
+                            (dose_event_id,)).fetchone()[0] == 1
+
+
+def late_outbox(service, partner_name: str, run: str) -> list | None:
+    """The outbox rows of a partner granted later (written with its grant, in one transaction) of this run."""
+    from vaxtrail.partner.v1 import feeds_pb2
+
+    with psycopg.connect(service.database_url) as conn:
+        rows = conn.execute("SELECT record_type, value FROM feed_outbox WHERE partner = %s ORDER BY position",
+                            (partner_name,)).fetchall()
+    if not rows:
+        return None
+    decoded = [(kind, getattr(feeds_pb2, kind.rsplit(".", 1)[-1]).FromString(bytes(value))) for kind, value in rows]
+    return [(k, m) for k, m in decoded  # every record but the module's earlier doses
+            if not k.endswith("DoseGiven") or run in m.lot_number or m.lot_number == "FE1234"]
