@@ -112,6 +112,40 @@ def store_at(folder: Path) -> CredentialStore:
     return CredentialStore(folder / STORE_NAME)
 
 
+def stack_store(paths) -> CredentialStore:
+    """The ``vaxtrail up`` stack's store, ``<state>/kafka-principals.json`` (``paths``: a StackPaths)."""
+    return store_at(paths.state)
+
+
+def stack_credential(paths, principal: str) -> Credential | None:
+    """How ``principal`` connects to the stack's broker: None when the stack's broker is plaintext (no store,
+    e.g. a broker someone else runs)."""
+    store = stack_store(paths)
+    if not store.exists():
+        return None
+    credential = store.get(principal)
+    if credential is None:
+        raise LookupError(f"{store.path} has no credential for {principal} (run `vaxtrail up`)")
+    return credential
+
+
+def service_env(paths, service: str, stack_env: Mapping[str, str]) -> dict[str, str]:
+    """The Kafka variables of ``service``'s processes: its own principal's on the stack's SASL broker (in place
+    of the admin's that ``stack.env`` carries), nothing to change otherwise."""
+    from vaxtrail_cli.kafka_access import service_principal
+
+    if stack_env.get("KAFKA_SASL_USERNAME") != ADMIN_PRINCIPAL:
+        return {}
+    credential = stack_credential(paths, service_principal(service))
+    return credential.env() if credential else {}
+
+
+def without_kafka_credentials(env: Mapping[str, str]) -> dict[str, str]:
+    """``env`` without a Kafka password (for processes that never talk to Kafka, e.g. the web gateway)."""
+    return {k: v for k, v in env.items() if k not in ("KAFKA_SASL_USERNAME", "KAFKA_SASL_PASSWORD",
+                                                      "KAFKA_SASL_MECHANISM", "KAFKA_SECURITY_PROTOCOL")}
+
+
 def client_properties(bootstrap: str, credential: Credential | None) -> dict[str, str | None]:
     """Kafka's client properties for a principal (``credential`` None: a plaintext broker)."""
     return {"bootstrap.servers": bootstrap,
