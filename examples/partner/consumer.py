@@ -25,7 +25,6 @@ from kafka import KafkaConsumer
 from kafka.errors import (
     GroupAuthorizationFailedError,
     KafkaTimeoutError,
-    NoBrokersAvailable,
     TopicAuthorizationFailedError,
 )
 
@@ -53,9 +52,9 @@ def main(argv: list[str] | None = None) -> int:
         consumer = KafkaConsumer(bootstrap_servers=config["bootstrap.servers"],
                                  group_id=config["group.id.prefix"] + args.group, enable_auto_commit=False,
                                  auto_offset_reset="earliest" if args.from_start else "latest", **security)
-    except (NoBrokersAvailable, KafkaTimeoutError) as exc:
-        return refused(f"the broker at {config['bootstrap.servers']} did not let {config.get('sasl.username')} in "
-                       f"(wrong or revoked credentials?): {exc}")
+    except KafkaTimeoutError as exc:  # kafka-python 3: no broker would take the credentials
+        return refused(f"no broker at {config['bootstrap.servers']} let {config.get('sasl.username')} in "
+                       f"(unreachable, or wrong or revoked credentials): {exc}")
     if topic not in consumer.topics():
         consumer.close()
         return refused(f"the broker shows you no topic {topic}: the feed is not granted to you (or revoked), or "
