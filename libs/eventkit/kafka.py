@@ -149,10 +149,10 @@ def check_kafka(bootstrap: str, *, client_id: str = "vaxtrail-readyz", **securit
         admin.close()
 
 
-def kafka_reachable(bootstrap: str, *, client_id: str = "vaxtrail-status") -> bool:
+def kafka_reachable(bootstrap: str, *, client_id: str = "vaxtrail-status", **security) -> bool:
     """:func:`check_kafka` as a yes/no answer (for status commands and start-up polling)."""
     try:
-        check_kafka(bootstrap, client_id=client_id)
+        check_kafka(bootstrap, client_id=client_id, **security)
         return True
     except Exception:  # noqa: BLE001 - any failure means "not reachable"
         return False

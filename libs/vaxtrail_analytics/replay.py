@@ -113,8 +113,10 @@ class _CollectingProducer:
 def replay(database_url: str, bootstrap: str, projection: Projection, migrations: Path, *, service: str,
            schema: str, as_of: datetime, replace: bool = False,
            progress: Callable[[int, int], None] = lambda done, total: None,
-           idle_timeout: float = 120.0) -> ReplayResult:
-    """Build ``projection`` as of ``as_of`` into ``schema`` of the service's database (see module docstring)."""
+           idle_timeout: float = 120.0, security: Mapping[str, str] | None = None) -> ReplayResult:
+    """Build ``projection`` as of ``as_of`` into ``schema`` of the service's database (see module docstring).
+    ``security``: the Kafka client's TLS / SASL options (``Settings.kafka_security``)."""
+    security = dict(security or {})
     if as_of.tzinfo is None:
         raise ReplayRefused("--as-of needs a time zone (e.g. 2021-07-01T12:00:00+07:00 or ...Z)")
     as_of = as_of.astimezone(UTC)
@@ -123,7 +125,7 @@ def replay(database_url: str, bootstrap: str, projection: Projection, migrations
     conninfo = make_conninfo(database_url, options=f"-c search_path={schema}")
     db.migrate(conninfo, migrations)
     seeded = _seed_from_live(database_url, schema, live)
-    ends = _end_offsets(bootstrap, projection.topics)
+    ends = _end_offsets(bootstrap, projection.topics, security)
     dead: list[dict] = []
     group = f"replay.{schema}.{uuid.uuid4().hex[:10]}"
     pool = ConnectionPool(conninfo, min_size=1, max_size=2, name=f"replay-{schema}", open=False)
@@ -131,7 +133,7 @@ def replay(database_url: str, bootstrap: str, projection: Projection, migrations
     runner = ProjectionRunner(
         as_of_only(projection, as_of), pool,
         lambda _declared: make_consumer(bootstrap, group_id=group, client_id=f"replay-{schema}",
-                                        max_poll_records=1000),
+                                        max_poll_records=1000, **security),
         lambda: _CollectingProducer(dead),
         service=service, dlq_topic=f"replay.{schema}.dead-letters", batch_size=1000)
     try:
@@ -139,7 +141,7 @@ def replay(database_url: str, bootstrap: str, projection: Projection, migrations
     finally:
         runner.close()
         pool.close()
-        _delete_group(bootstrap, group)
+        _delete_group(bootstrap, group, security)
     return ReplayResult(schema, as_of, ends, projection.tables, seeded, dead, time.monotonic() - started)
 
 
@@ -179,8 +181,8 @@ def _seed_from_live(database_url: str, schema: str, live: str) -> tuple[str, ...
     return tuple(copied)
 
 
-def _end_offsets(bootstrap: str, topics) -> dict[tuple[str, int], int]:
-    consumer = make_consumer(bootstrap, group_id=None, client_id="replay-ends")
+def _end_offsets(bootstrap: str, topics, security: Mapping[str, str]) -> dict[tuple[str, int], int]:
+    consumer = make_consumer(bootstrap, group_id=None, client_id="replay-ends", **security)
     try:
         try:
             partitions = partitions_of(consumer, topics)
@@ -216,8 +218,8 @@ def _run_to_ends(runner: ProjectionRunner, ends: Mapping[tuple[str, int], int],
             time.sleep(0.5)
 
 
-def _delete_group(bootstrap: str, group: str) -> None:
-    admin = make_admin(bootstrap, client_id="replay-cleanup")
+def _delete_group(bootstrap: str, group: str, security: Mapping[str, str]) -> None:
+    admin = make_admin(bootstrap, client_id="replay-cleanup", **security)
     try:
         deadline = time.monotonic() + 15
         while True:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TextIO
 
@@ -20,9 +20,10 @@ from eventkit.kafka import make_consumer, topic_partitions
 Offsets = dict[tuple[str, int], int]
 
 
-def topic_bounds(bootstrap: str, topics: tuple[str, ...], timeout: float = 60.0) -> tuple[Offsets, Offsets]:
+def topic_bounds(bootstrap: str, topics: tuple[str, ...], timeout: float = 60.0, *,
+                 security: Mapping[str, str] | None = None) -> tuple[Offsets, Offsets]:
     """(first offset, end offset) of every partition of ``topics``."""
-    consumer = make_consumer(bootstrap, group_id=None, client_id="vaxtrail-catchup")
+    consumer = make_consumer(bootstrap, group_id=None, client_id="vaxtrail-catchup", **(security or {}))
     try:
         partitions = topic_partitions(consumer, topics, timeout)
         first, end = consumer.beginning_offsets(partitions), consumer.end_offsets(partitions)

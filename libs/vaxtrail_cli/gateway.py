@@ -47,7 +47,9 @@ def start_gateway(paths: StackPaths, stack_env: Mapping[str, str], *, timeout: f
     if processes.port_in_use(paths.web_port):
         raise processes.ProcessError(f"port 127.0.0.1:{paths.web_port} for the web gateway is in use by a process "
                                      "this stack did not start")
-    env = {**os.environ, **stack_env, "VAXTRAIL_SERVICE": "web", "PORT": str(paths.web_port), "PYTHONUNBUFFERED": "1"}
+    from vaxtrail_cli.kafka_auth import without_kafka_credentials
+
+    env = {**without_kafka_credentials({**os.environ, **stack_env}), "VAXTRAIL_SERVICE": "web", "PORT": str(paths.web_port), "PYTHONUNBUFFERED": "1"}
     env.pop("PROMETHEUS_MULTIPROC_DIR", None)
     child = processes.spawn_detached(argv(), log_file=log_file(paths), pid_file=pid_file(paths), env=env,
                                      cwd=SOURCE_ROOT)

@@ -42,6 +42,7 @@ COMMANDS: dict[str, str] = {
     "audit": "vaxtrail_cli.commands.audit",
     "verify": "vaxtrail_cli.commands.verify",
     "partner": "vaxtrail_cli.commands.partner",
+    "kafka-config": "vaxtrail_cli.commands.kafka_config",
 }
 
 

@@ -7,6 +7,10 @@ the ``with`` block ends (normally, on an exception or on Ctrl-C). It never reads
 ``stack.env`` or uses its ports; only the Kafka jars come from the shared jar cache
 (:attr:`vaxtrail_cli.paths.StackPaths.kafka_libs`).
 
+``sasl=True`` runs the broker as ``vaxtrail up`` does: SASL/SCRAM and the authorizer, every service principal's
+credential and ACLs (:mod:`vaxtrail_cli.kafka_auth`, credentials in ``root/kafka-principals.json``); the admin
+creates the topics.
+
 ``external_db`` / ``external_kafka`` name servers someone else runs instead (the test suite's
 ``DATABASE_URL`` / ``KAFKA_BOOTSTRAP``); nothing is started or stopped for them.
 
@@ -41,6 +45,8 @@ class Infra:
     """The managed server's configuration (to stop and start it again: the fault suite); None when external."""
     broker_config: kafka_broker.BrokerConfig | None = None
     """The managed broker's configuration; None when external."""
+    credentials: Path | None = None
+    """The credential store of a SASL broker (:class:`vaxtrail_cli.kafka_auth.CredentialStore`); None: plaintext."""
 
     def database_url(self, name: str) -> str:
         from eventkit.settings import with_database
@@ -48,7 +54,8 @@ class Infra:
         return with_database(self.server_url, name)
 
 
-def configs(root: Path, *, fast: bool, kafka_libs: Path | None = None) -> tuple[
+def configs(root: Path, *, fast: bool, kafka_libs: Path | None = None,
+            scram_admin: tuple[str, str] | None = None) -> tuple[
         postgres_server.PostgresConfig, kafka_broker.BrokerConfig]:
     """The server and broker configurations under ``root``, on three fresh free ports."""
     pg_port, kafka_port, controller_port = processes.free_ports(3)
@@ -57,18 +64,23 @@ def configs(root: Path, *, fast: bool, kafka_libs: Path | None = None) -> tuple[
     broker_cfg = kafka_broker.BrokerConfig(
         home=root / "kafka", libs=kafka_libs or StackPaths.from_env().kafka_libs,
         log_file=root / "logs" / "kafka.log", pid_file=root / "run" / "kafka.pid",
-        port=kafka_port, controller_port=controller_port, fast_start=fast)
+        port=kafka_port, controller_port=controller_port, fast_start=fast, scram_admin=scram_admin)
     return pg_cfg, broker_cfg
 
 
 @contextmanager
 def private_infra(root: Path, *, fast: bool = False, kafka_libs: Path | None = None, external_db: str | None = None,
-                  external_kafka: str | None = None, out: Printer = print) -> Iterator[Infra]:
+                  external_kafka: str | None = None, sasl: bool = False, out: Printer = print) -> Iterator[Infra]:
     """PostgreSQL and Kafka under ``root`` for the ``with`` block (see the module docstring)."""
     from eventkit.topics import all_topics
+    from vaxtrail_cli import kafka_auth
     from vaxtrail_cli.topics_admin import ensure_topics
 
-    pg_cfg, broker_cfg = configs(root, fast=fast, kafka_libs=kafka_libs)
+    if sasl and external_kafka:
+        raise ValueError("sasl=True configures the broker it starts; it cannot with external_kafka")
+    store = kafka_auth.store_at(root) if sasl else None
+    pg_cfg, broker_cfg = configs(root, fast=fast, kafka_libs=kafka_libs,
+                                 scram_admin=store.admin().pair if store else None)
     try:
         with ThreadPoolExecutor(max_workers=2, thread_name_prefix="infra") as pool:
             pg = None if external_db else pool.submit(postgres_server.start, pg_cfg, out=out)
@@ -77,9 +89,12 @@ def private_infra(root: Path, *, fast: bool = False, kafka_libs: Path | None = N
             if broker is not None:
                 broker.result()
         bootstrap = external_kafka or broker_cfg.bootstrap
-        ensure_topics(bootstrap, all_topics())
+        ensure_topics(bootstrap, all_topics(), security=broker_cfg.admin_security)
+        if store is not None:
+            kafka_auth.ensure_service_access(bootstrap, store)
         yield Infra(server_url, bootstrap, pg_managed=not external_db, kafka_managed=not external_kafka,
-                    pg_config=None if external_db else pg_cfg, broker_config=None if external_kafka else broker_cfg)
+                    pg_config=None if external_db else pg_cfg, broker_config=None if external_kafka else broker_cfg,
+                    credentials=store.path if store else None)
     finally:
         if not external_kafka:
             kafka_broker.stop(broker_cfg, timeout=20, out=out)

@@ -9,7 +9,7 @@ start-up is mostly waiting for imports and the Kafka metadata check), all trusti
 ``workdir/keys/local-dev-1.{private,public}.pem`` so one token signer serves every service.
 
 Nothing of the caller's environment that names a stack (``DATABASE_URL``, ``*_DATABASE_URL``,
-``KAFKA_BOOTSTRAP``, ``JWT_*``, ports, state folder, key folders...) reaches the processes: a shell that
+``KAFKA_BOOTSTRAP``, ``KAFKA_SASL_*``, ``JWT_*``, ports, state folder, key folders...) reaches the processes: a shell that
 sourced ``.vaxtrail/stack.env`` cannot point them at the running stack. The processes are the caller's
 children (not detached): :meth:`RunningService.stop` / :func:`stop_stack` end them.
 
@@ -37,7 +37,7 @@ from vaxtrail_cli.paths import SOURCE_ROOT
 
 SERVICES = ("inventory", "registration", "allocation", "immunization", "audit", "certificate")
 _STACK_VARIABLES = re.compile(
-    r"DATABASE_URL|.+_DATABASE_URL|KAFKA_BOOTSTRAP|KAFKA_GROUP_PREFIX|JWT_.+|VAXTRAIL_.+|PORT|BIND|METRICS_.+"
+    r"DATABASE_URL|.+_DATABASE_URL|KAFKA_BOOTSTRAP|KAFKA_GROUP_PREFIX|KAFKA_SECURITY_PROTOCOL|KAFKA_SASL_.+|KAFKA_SSL_.+|JWT_.+|VAXTRAIL_.+|PORT|BIND|METRICS_.+"
     r"|WORKER_INSTANCE_ID|PROMETHEUS_MULTIPROC_DIR|CERTIFICATE_KEYS_DIR|CERTIFICATE_SHC_ISSUER|AUDIT_SIGNING_KEY_FILE")
 
 

@@ -131,8 +131,12 @@ def migrate_services(server_url: str | None, services: Iterable[str], *, out: Pr
 
 
 def process_env(proc: ServiceProcess, stack_env: Mapping[str, str]) -> dict[str, str]:
+    """The stack's variables, with the service's own Kafka principal on a SASL broker (not the admin's)."""
+    from vaxtrail_cli.kafka_auth import service_env
+
     env = dict(os.environ)
     env.update(stack_env)
+    env.update(service_env(proc.paths, proc.service, stack_env))
     env["VAXTRAIL_SERVICE"] = proc.service
     env.pop("PORT", None)
     if proc.port is not None:

@@ -3,6 +3,11 @@
 ``DATABASE_URL`` / ``KAFKA_BOOTSTRAP`` in the environment name servers someone else runs; the stack then
 starts nothing for them (each independently) and only creates databases and topics there. A value equal to
 the stack's own address (e.g. from a shell that sourced ``stack.env``) still counts as the stack's own.
+
+The stack's own broker runs with SASL/SCRAM and ACLs (:mod:`vaxtrail_cli.kafka_auth`): its credentials are in
+``<state>/kafka-principals.json``, ``stack.env`` (mode 0600) carries the admin's - what the CLI connects as -
+and each service's processes get their own principal's (:func:`vaxtrail_cli.services.process_env`). An external
+broker is used as it is (plaintext unless ``KAFKA_SECURITY_PROTOCOL`` & co. say otherwise).
 """
 
 from __future__ import annotations
@@ -52,16 +57,20 @@ def ensure_dev_keys(keys_dir: Path) -> tuple[Path, Path]:
 
 def stack_up(paths: StackPaths, *, environ: Mapping[str, str] | None = None, out: Printer = print) -> StackInfo:
     """Start (or reuse) the servers, create databases, topics and keys, write ``stack.env``. Idempotent."""
+    from eventkit.settings import kafka_security
     from eventkit.topics import all_topics
+    from vaxtrail_cli import kafka_auth
     from vaxtrail_cli.topics_admin import ensure_topics
 
     env = os.environ if environ is None else environ
     pg_cfg = postgres_server.PostgresConfig.for_stack(paths)
-    kafka_cfg = kafka_broker.BrokerConfig.for_stack(paths)
     external_db = _external(env, "DATABASE_URL", pg_cfg.url)
-    external_kafka = _external(env, "KAFKA_BOOTSTRAP", kafka_cfg.bootstrap)
+    external_kafka = _external(env, "KAFKA_BOOTSTRAP", kafka_broker.BrokerConfig.for_stack(paths).bootstrap)
     for folder in (paths.state, paths.logs, paths.run):
         folder.mkdir(parents=True, exist_ok=True)
+    store = None if external_kafka else kafka_auth.stack_store(paths)
+    kafka_cfg = kafka_broker.BrokerConfig.for_stack(paths, scram_admin=store.admin().pair if store else None)
+    security = kafka_cfg.admin_security if store else kafka_security(env)
 
     with ThreadPoolExecutor(max_workers=2, thread_name_prefix="stack-up") as pool:
         pg_future = None if external_db else pool.submit(postgres_server.start, pg_cfg, out=out)
@@ -79,8 +88,13 @@ def stack_up(paths: StackPaths, *, environ: Mapping[str, str] | None = None, out
     fresh = [name for name, new in created.items() if new]
     out(f"Databases: {len(created)} service databases ({'created ' + ', '.join(fresh) if fresh else 'all present'})")
 
-    topics = ensure_topics(bootstrap, all_topics())
+    topics = ensure_topics(bootstrap, all_topics(), security=security)
     out(f"Topics: {len(topics.created)} created, {len(topics.existing)} already present")
+    if store is not None:
+        changes = kafka_auth.ensure_service_access(bootstrap, store)
+        created, deleted = sum(c for c, _ in changes.values()), sum(d for _, d in changes.values())
+        out(f"Kafka access: SASL/SCRAM, {len(changes)} service principals ({created} ACLs created, {deleted} removed);"
+            f" credentials in {store.path}")
 
     private_key, public_key = ensure_dev_keys(paths.keys)
     out(f"Dev JWT keys: {public_key} (private key {private_key})")
@@ -92,6 +106,7 @@ def stack_up(paths: StackPaths, *, environ: Mapping[str, str] | None = None, out
         "JWT_PRIVATE_KEY_FILE": str(private_key),
         "VAXTRAIL_ENV": "local",
         "VAXTRAIL_STATE_DIR": str(paths.state),
+        **(store.admin().env() if store else {}),
     }
     statefile.write_env_file(paths.stack_env, values)
     out(f"Wrote {paths.stack_env}")
@@ -126,10 +141,11 @@ def _pg_reachable(url: str) -> bool:
         return False
 
 
-def _kafka_reachable(bootstrap: str) -> bool:
+def _kafka_reachable(bootstrap: str, saved: dict[str, str]) -> bool:
     from eventkit.kafka import kafka_reachable
+    from eventkit.settings import kafka_security
 
-    return kafka_reachable(bootstrap, client_id="vaxtrail-status")
+    return kafka_reachable(bootstrap, client_id="vaxtrail-status", **kafka_security(saved))
 
 
 def stack_status(paths: StackPaths, *, out: Printer = print) -> bool:
@@ -156,11 +172,11 @@ def stack_status(paths: StackPaths, *, out: Printer = print) -> bool:
     bootstrap = saved.get("KAFKA_BOOTSTRAP", kafka_cfg.bootstrap)
     if bootstrap == kafka_cfg.bootstrap:
         broker = kafka_broker.status(kafka_cfg)
-        reachable = broker.running and _kafka_reachable(bootstrap)
+        reachable = broker.running and _kafka_reachable(bootstrap, saved)
         state = f"running (pid {broker.pid})" if broker.running else "NOT RUNNING"
         out(f"  kafka      {state:<22} {bootstrap}  log {kafka_cfg.log_file}")
     else:
-        reachable = _kafka_reachable(bootstrap)
+        reachable = _kafka_reachable(bootstrap, saved)
         out(f"  kafka      {'external, reachable' if reachable else 'external, UNREACHABLE':<22} {bootstrap}")
     return ok and reachable
 

@@ -20,6 +20,10 @@ STACK_ENV_KEYS = (
     "JWT_PRIVATE_KEY_FILE",
     "VAXTRAIL_ENV",
     "VAXTRAIL_STATE_DIR",
+    "KAFKA_SECURITY_PROTOCOL",
+    "KAFKA_SASL_MECHANISM",
+    "KAFKA_SASL_USERNAME",
+    "KAFKA_SASL_PASSWORD",
 )
 
 
@@ -28,7 +32,10 @@ def write_env_file(path: Path, values: Mapping[str, str]) -> None:
     lines = ["# Written by `vaxtrail stack up`; source with: set -a; . <this file>; set +a"]
     lines += [f"{key}={shlex.quote(str(value))}" for key, value in values.items()]
     tmp = path.with_suffix(".tmp")
-    tmp.write_text("\n".join(lines) + "\n")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)  # it may hold the broker admin's password
+    with os.fdopen(fd, "w") as handle:
+        handle.write("\n".join(lines) + "\n")
+    tmp.chmod(0o600)
     tmp.replace(path)
 
 

@@ -22,7 +22,7 @@ import yaml
 
 from eventkit import metrics
 from eventkit.settings import SERVICES, Settings
-from eventkit.topics import all_topics
+from eventkit.topics import PARTNER_FEEDS, all_topics
 from tests.kubelet import kubelet_env as resolve_env
 from tools.k8s_manifests import facts, files, monitoring
 
@@ -127,7 +127,8 @@ def test_a_service_principal_writes_only_its_own_topics_and_reads_what_its_proje
     for svc in facts.services():
         acls = users[svc.kafka_user]
         written = {a["resource"]["name"] for a in acls if "Write" in a["operations"]}
-        feeds = {"vaxtrail.partner."} if svc.name == "partner" else set()  # the partner feeds (a prefix)
+        # the partner feeds: one prefix per feed, not vaxtrail.partner. (which covers vaxtrail.partner.v1 too)
+        feeds = {f"vaxtrail.partner.{f.lower()}." for f in PARTNER_FEEDS} if svc.name == "partner" else set()
         assert written == {svc.topic, svc.dlq} | feeds
         read_topics = {a["resource"]["name"] for a in acls if a["resource"]["type"] == "topic" and "Read" in a["operations"]}
         assert set(svc.consumed) <= read_topics

@@ -23,6 +23,7 @@ from tools.k8s_manifests.workloads import (
     resources,
     secret_env,
 )
+from vaxtrail_cli.kafka_access import LITERAL, Grant, service_grants
 
 STRIMZI = "kafka.strimzi.io/v1"
 CLUSTER_LABEL = {"strimzi.io/cluster": KAFKA_CLUSTER}
@@ -42,6 +43,12 @@ def acl(resource_type: str, name: str, operations: list[str], pattern: str = "li
             "operations": operations, "host": "*"}
 
 
+def strimzi_acl(grant: Grant) -> dict:
+    """One grant of the shared model (:mod:`vaxtrail_cli.kafka_access`) in Strimzi's spelling."""
+    return acl(grant.resource_type.lower(), grant.name, [op.capitalize() for op in grant.operations],
+               "literal" if grant.pattern == LITERAL else "prefix")
+
+
 def kafka_user(name: str, acls: list[dict], service: str) -> dict:
     return {"apiVersion": STRIMZI, "kind": "KafkaUser",
             "metadata": {"name": name, "labels": {**CLUSTER_LABEL, **labels(service, "kafka-user")}},
@@ -50,14 +57,10 @@ def kafka_user(name: str, acls: list[dict], service: str) -> dict:
 
 
 def service_user(svc: ServiceFacts) -> dict:
-    """Write only its own topic and dead-letter topic; read what its projections consume; its own groups."""
-    acls = [acl("topic", svc.topic, ["Write", "Describe"]),
-            acl("topic", svc.dlq, ["Write", "Read", "Describe"])]
-    acls += [acl("topic", topic, ["Read", "Describe"]) for topic in svc.consumed]
-    if svc.name == "partner":  # the feed relay publishes the partner feeds and creates a partner's doses topic
-        acls.append(acl("topic", "vaxtrail.partner.", ["Write", "Describe", "Create"], "prefix"))
-    acls.append(acl("group", f"{GROUP_PREFIX}.{svc.name}.", ["Read", "Describe"], "prefix"))
-    return kafka_user(svc.kafka_user, acls, svc.name)
+    """The service's grants of :func:`vaxtrail_cli.kafka_access.service_grants` (the local broker's too): write
+    only its own topic and dead-letter topic; read what its projections consume; its own groups."""
+    grants = service_grants(svc.name, svc.consumed, group_prefix=GROUP_PREFIX)
+    return kafka_user(svc.kafka_user, [strimzi_acl(g) for g in grants], svc.name)
 
 
 def ops_user() -> dict:

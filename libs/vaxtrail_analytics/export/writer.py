@@ -20,7 +20,7 @@ import json
 import os
 import time
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -125,14 +125,14 @@ class _Types:
 
 def export(bootstrap: str, topics: Sequence[str], out: Path, policy: Policy, *, chunk_records: int = 50_000,
            max_rate: float | None = None, progress: Callable[[int, int], None] = lambda done, total: None,
-           ) -> ExportResult:
+           security: Mapping[str, str] | None = None) -> ExportResult:
     out.mkdir(parents=True, exist_ok=True)
     state = _State(out, policy)
     result = ExportResult(out)
     started = time.monotonic()
     types = _Types(policy)
     consumer = make_consumer(bootstrap, group_id=None, client_id="vaxtrail-export", max_poll_records=2000,
-                             fetch_max_bytes=64 * 1024 * 1024)
+                             fetch_max_bytes=64 * 1024 * 1024, **(security or {}))
     try:
         plan = _plan(consumer, topics, state)
         total = sum(end - start for start, end in plan.values())

@@ -38,7 +38,7 @@ def as_of(settings: Settings, moment: datetime) -> dict[str, int]:
         for projection, schema in schemas.items():
             replay(settings.database_url, settings.kafka_bootstrap,
                    retarget(WIRING.projection(settings, projection), settings), WIRING.migrations,
-                   service="inventory", schema=schema, as_of=moment)
+                   service="inventory", schema=schema, as_of=moment, security=settings.kafka_security)
         with psycopg.connect(settings.database_url) as conn:
             rows = conn.execute(sql.SQL(QUERY).format(
                 stock=sql.Identifier(schemas["stock_on_hand"], "stock_on_hand"),

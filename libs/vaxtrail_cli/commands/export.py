@@ -29,12 +29,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    import os
     from pathlib import Path
 
     from vaxtrail_analytics.export import ExportRefused, export, write_views
     from vaxtrail_analytics.progress import Progress
 
-    from eventkit.settings import SERVICES
+    from eventkit.settings import SERVICES, kafka_security
     from eventkit.topics import event_topic
     from vaxtrail_cli.commands.common import CommandError, load_stack_env, require_env, stack_paths
 
@@ -50,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         result = export(bootstrap, topics, Path(args.out), policy, chunk_records=args.chunk_records,
-                        max_rate=args.max_rate, progress=progress)
+                        max_rate=args.max_rate, progress=progress, security=kafka_security(os.environ))
     except (ExportRefused, OSError) as exc:
         raise CommandError(str(exc)) from exc
     bar.finish()

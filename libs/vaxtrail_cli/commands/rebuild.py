@@ -42,7 +42,8 @@ def run(args: argparse.Namespace) -> int:
         raise CommandError(str(exc)) from exc
     pool = db.make_pool(settings.database_url, max_size=4)
     try:
-        bounds = None if args.no_wait else catchup.topic_bounds(settings.kafka_bootstrap, projection.topics)
+        bounds = None if args.no_wait else catchup.topic_bounds(settings.kafka_bootstrap, projection.topics,
+                                                                          security=settings.kafka_security)
         rebuild(pool, projection)
         print(f"{args.service}.{args.projection}: emptied {', '.join(projection.tables) or 'no tables'} and reset "
               f"tracking; replaying {', '.join(projection.topics)} from offset 0")

@@ -63,7 +63,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         result = replay(settings.database_url, settings.kafka_bootstrap, projection, wiring.migrations,
                         service=settings.service, schema=args.into, as_of=as_of, replace=args.replace,
-                        progress=progress)
+                        progress=progress, security=settings.kafka_security)
     except ReplayRefused as exc:
         raise CommandError(str(exc)) from exc
     bar.finish()
