@@ -6,7 +6,8 @@ In (every handler runs in the runner's batch transaction, with the tracking rows
   ``PersonsMerged``: the retired person's doses belong to the survivor (:func:`doses.merge`);
 - immunization ``DoseAdministered`` / ``DoseRecordedHistorical``: the dose without its person;
   ``DoseEnteredInError`` / ``DoseCorrected``: what became of it (:mod:`.doses`); ``AefiReported`` /
-  ``AefiClassified``;
+  ``AefiClassified`` (a report whose person has not arrived yet is held in ``partner_aefi_pending``, with any
+  classification of it, and emitted with the person's details when its ``PersonRegistered`` arrives);
 - inventory ``LotRegistered``, ``LotSuspended``, ``LotReleased``, ``LotRecalled``, ``LotExpiryExtended``;
 - certificate ``CertificateRevoked``;
 - the service's own ``PartnerGranted`` / ``PartnerRevoked``.
@@ -38,7 +39,7 @@ from vaxtrail.registration.v1 import events_pb2 as registration
 
 NAME = "partner_feeds"
 TABLES = ("partner_grants", "partner_people", "partner_doses", "partner_lots", "partner_dose_withdrawals",
-          "partner_dose_corrections", "partner_merges")
+          "partner_dose_corrections", "partner_merges", "partner_aefi_pending")
 _PERSON_FIELDS = {"date_of_birth": "birth_year", "sex": "sex", "address.province_code": "province_code",
                   "address.district_code": "district_code"}
 _LOT_STATUS = {"LotSuspended": "SUSPENDED", "LotReleased": "RELEASED", "LotRecalled": "RECALLED"}
@@ -54,6 +55,7 @@ def partner_feeds(codec, master_key: Callable[[], bytes], zone: tzinfo) -> Proje
                      (e.person_id, birth_year(e.date_of_birth), e.sex, e.address.province_code,
                       e.address.district_code))
         doses.emit(conn, master_key, person=e.person_id)
+        release_aefi(conn, e.person_id)
 
     def person_corrected(conn, event, e: registration.PersonDetailsCorrected) -> None:
         for change in e.changes:  # later records carry the corrected value; records already sent stay as sent
@@ -81,17 +83,43 @@ def partner_feeds(codec, master_key: Callable[[], bytes], zone: tzinfo) -> Proje
                       feed_changes(((c.field, c.new_value) for c in e.changes), zone))
 
     def aefi_reported(conn, event, e: immunization.AefiReported) -> None:
-        person = conn.execute("SELECT birth_year, sex, province_code FROM partner_people WHERE person_id = %s",
-                              (e.person_id,)).fetchone() or (0, "", "")
         message = feeds_pb2.AefiCase(
-            lot_ids=e.lot_ids, site_ids=e.site_ids, birth_year=person[0], sex=person[1], province_code=person[2],
-            symptoms=e.symptoms, serious=e.serious, seriousness_criteria=e.seriousness_criteria, outcome=e.outcome,
+            lot_ids=e.lot_ids, site_ids=e.site_ids, symptoms=e.symptoms, serious=e.serious,
+            seriousness_criteria=e.seriousness_criteria, outcome=e.outcome,
             onset_date=campaign_date(e.onset_at.ToDatetime(UTC), zone).isoformat())
+        person = conn.execute("SELECT birth_year, sex, province_code FROM partner_people WHERE person_id = %s",
+                              (e.person_id,)).fetchone()
+        if person is None and e.person_id:  # its PersonRegistered has not arrived (another topic): held till then
+            _hold(conn, event, e.aefi_id, e.person_id, "REPORTED", message)
+            return
+        message.birth_year, message.sex, message.province_code = person or (0, "", "")
         outbox.write(conn, [aefi_case(master_key(), str(event.event_id), e.aefi_id, "REPORTED", message)])
 
     def aefi_classified(conn, event, e: immunization.AefiClassified) -> None:
         message = feeds_pb2.AefiCase(lot_ids=e.lot_ids, causality=e.causality)
+        held = conn.execute("SELECT person_id FROM partner_aefi_pending WHERE aefi_id = %s LIMIT 1",
+                            (e.aefi_id,)).fetchone()
+        if held is not None:  # its report is held: the classification follows it, never precedes it
+            _hold(conn, event, e.aefi_id, held[0], "CLASSIFIED", message)
+            return
         outbox.write(conn, [aefi_case(master_key(), str(event.event_id), e.aefi_id, "CLASSIFIED", message)])
+
+    def release_aefi(conn, person_id: str) -> None:
+        """The AEFI records held for ``person_id``, now that its details are known, in recorded order."""
+        rows = conn.execute(
+            "DELETE FROM partner_aefi_pending WHERE person_id = %s"
+            " RETURNING source_event_id::text, aefi_id, stage, recorded_at, message", (person_id,)).fetchall()
+        if not rows:
+            return
+        person = conn.execute("SELECT birth_year, sex, province_code FROM partner_people WHERE person_id = %s",
+                              (person_id,)).fetchone()
+        records = []
+        for source, aefi_id, stage, _, raw in sorted(rows, key=lambda r: (r[3], r[2] != "REPORTED", r[0])):
+            message = feeds_pb2.AefiCase.FromString(raw)
+            if stage == "REPORTED":
+                message.birth_year, message.sex, message.province_code = person
+            records.append(aefi_case(master_key(), source, aefi_id, stage, message))
+        outbox.write(conn, records)
 
     def lot_registered(conn, event, e: inventory.LotRegistered) -> None:
         conn.execute("INSERT INTO partner_lots (lot_id, lot_number, product_id, expiry_date) VALUES (%s, %s, %s, %s)"
@@ -150,6 +178,12 @@ def historical_dose(source_event_id: str, e: immunization.DoseRecordedHistorical
     product as documented stands for the vaccine code, and the documented day for the campaign day."""
     return Dose(source_event_id, e.person_id, "", "", e.product, e.lot_number, e.series, e.dose_number,
                 date.fromisoformat(e.administered_date), historical=True, country=e.country.upper())
+
+
+def _hold(conn, event, aefi_id: str, person_id: str, stage: str, message: feeds_pb2.AefiCase) -> None:
+    conn.execute("INSERT INTO partner_aefi_pending (source_event_id, aefi_id, person_id, stage, recorded_at, message)"
+                 " VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (source_event_id) DO NOTHING",
+                 (event.event_id, aefi_id, person_id, stage, event.recorded_at, message.SerializeToString()))
 
 
 def _lot(conn, event, lot_id: str, status: str, at, scope: str = "", scope_id: str = "") -> None:
