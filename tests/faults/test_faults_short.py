@@ -4,7 +4,8 @@ restarted, PostgreSQL is shut down immediately and restarted, and every process 
 nothing was lost or doubled (the load generator's exact counts across the services), no request got a server
 error but "away" (503 / no answer, ridden out with the same Idempotency-Key), no dead letter, every
 service's hash chains and Merkle tree verify against its store and against a checkpoint signed at the end, and
-every table of every read model has the digest of a fresh rebuild (``vaxtrail rebuild`` of everything).
+every table of every read model has the digest of a fresh rebuild (``vaxtrail rebuild`` of everything), and a
+partner granted the doses feed before the day has every dose once on its topic.
 
 It runs its own private PostgreSQL and Kafka (:mod:`vaxtrail_cli.faults`): it kills them, so it cannot share
 the session's servers.
@@ -29,4 +30,6 @@ def test_the_short_fault_schedule_loses_nothing_and_doubles_nothing(tmp_path):
     assert result["logs"]["audit"]["ok"] and result["logs"]["audit"]["events"] > 0
     models = result["read_models"]
     assert models["differences"] == [] and models["projections"] >= 20 and models["rows"] > 0, models
-    assert all(service in {k.split(".")[0] for k in result["digests"]} for service in faults.SERVICES)
+    assert all(service in {k.split(".")[0] for k in result["digests"]} for service in faults.FAULT_SERVICES)
+    feed = result["partner_feed"]  # a partner granted the doses feed before the day: every dose once, published
+    assert feed["problems"] == [] and feed["doses"] == feed["records"] == feed["published_distinct"] > 0, feed

@@ -10,7 +10,8 @@ riding out its service being away: retried with the same ``Idempotency-Key`` on 
 SIGSTOPped worker resumed as a zombie, the broker SIGKILLed and restarted, PostgreSQL shut down immediately
 and restarted), each timed until the stack has absorbed it (:mod:`vaxtrail_cli.faults.settle`).
 
-Afterwards (:mod:`vaxtrail_cli.faults.verdict`): the load generator's exact counts across the services (every
+A partner granted the doses feed before the day (:mod:`vaxtrail_cli.faults.partner`) must afterwards hold
+every dose once. Afterwards (:mod:`vaxtrail_cli.faults.verdict`): the load generator's exact counts across the services (every
 dose answered 2xx is in every read model that counts doses, once; every sampled person's record and
 certificate), no server error other than "away" (500s are failures; 503s while PostgreSQL was down are
 counted), no record in any dead-letter topic, every service's hash chains and Merkle tree verify against
@@ -37,10 +38,13 @@ from typing import Any
 from vaxtrail_cli.campaign.load import DaySignals, LoadConfig, run_load
 from vaxtrail_cli.private_services import SERVICES
 
+FAULT_SERVICES = (*SERVICES, "partner")
+"""Every service, the partner service too: its feed derivation and feed relay take the faults with the rest."""
+
 Say = Callable[[str], None]
 
 FULL_SCHEDULE: tuple[tuple[str, ...], ...] = (
-    *(("kill", service, kind) for service in SERVICES for kind in ("worker", "web")),
+    *(("kill", service, kind) for service in FAULT_SERVICES for kind in ("worker", "web")),
     ("kill-all",), ("zombie", "immunization"), ("kafka-restart",), ("postgres-restart",),
 )
 """Every worker and every web killed in turn, then all at once, a zombie worker, the broker, the database."""
@@ -66,11 +70,13 @@ SHORT = FaultConfig(schedule=SHORT_SCHEDULE, zombie_seconds=10.0, settle_timeout
 
 def run(config: FaultConfig, out: Path, say: Say = print, *, fast: bool = False) -> dict[str, Any]:
     """Run the schedule against a private stack during a load run; returns (and writes) the result."""
+    from vaxtrail_cli.faults import partner
     from vaxtrail_cli.faults.injure import Target, inflict
     from vaxtrail_cli.faults.verdict import verdict
     from vaxtrail_cli.private_stack import private_stack
 
-    with private_stack(prefix="faults", fast=fast, out=say) as ps:
+    with private_stack(FAULT_SERVICES, prefix="faults", fast=fast, out=say) as ps:
+        feed = partner.grant(ps.stack)
         # a fault early in the day on a saturated machine may not be absorbed before the day's load eases (the
         # backlog stays above the one seen before the fault): it may take the rest of the day, then the timeout
         target = Target(ps.infra, ps.stack, say, zombie_seconds=config.zombie_seconds,
@@ -102,7 +108,7 @@ def run(config: FaultConfig, out: Path, say: Say = print, *, fast: bool = False)
         if "error" in box:
             raise box["error"]
         result = {"faults": faults, "faults_seconds": round(time.monotonic() - started, 1),
-                  "load": box["load"], **verdict(ps, box["load"])}
+                  "load": box["load"], **verdict(ps, box["load"], partner=feed)}
     result["ok"] = bool(result["load"]["checks"]["ok"]) and not result["problems"]
     out.mkdir(parents=True, exist_ok=True)
     path = out / f"faults-{result['load']['run']}.json"

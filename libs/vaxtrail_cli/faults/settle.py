@@ -1,8 +1,9 @@
 """When a private stack has absorbed a fault: every web ready, every relay and every projection caught up.
 
-:func:`backlog` measures, for every service of the stack, how far the relay is behind the store (events
-after the relay's cursor) and how far each projection's tracked offsets are behind the ends of its topics
-(a web not answering ``/readyz`` counts as 1); :func:`wait_settled` polls it until every web is ready and the
+:func:`backlog` measures, for every service of the stack, how far its relays are behind what they publish (the
+store's events after the relay's cursor; the partner service's feed outbox too) and how far each projection's
+tracked offsets are behind the ends of its topics (a web not answering ``/readyz`` counts as 1);
+:func:`wait_settled` polls it until every web is ready and the
 total is at most ``allowance`` on two polls in a row (a relay that publishes between two looks moves the
 ends), and returns how long that took. While the load generator still runs, records always arrive: the
 fault suite allows the backlog the stack had before the fault (at least 50 records), and 0 at the end.
@@ -19,13 +20,23 @@ from vaxtrail_cli import processes
 from vaxtrail_cli.catchup import topic_bounds
 from vaxtrail_cli.private_services import Stack
 
+OUTBOXES = {"kafka": "events", "feeds": "feed_outbox"}
+"""Relay name -> the table it publishes: every service's event store, and the partner service's feed outbox
+(:mod:`services.partner.feeds.outbox`, a relay of its own with positions of its own)."""
+
 
 def relay_behind(database_url: str) -> int:
-    """Events in the store after the relay's cursor (0 when everything is published)."""
+    """Rows after each relay's cursor in the table it publishes, summed (0 when everything is published)."""
     with psycopg.connect(database_url, autocommit=True, connect_timeout=5) as conn:
-        latest = conn.execute("SELECT coalesce(max(position), 0) FROM events").fetchone()[0]
-        cursor = conn.execute("SELECT coalesce(max(position), 0) FROM relay_cursor").fetchone()[0]
-    return max(0, latest - cursor)
+        present = {row[0] for row in conn.execute("SELECT relname::text FROM pg_class WHERE relkind IN ('r', 'p')"
+                                                  " AND relname = ANY(%s)", (list(OUTBOXES.values()),))}
+        cursors = dict(conn.execute("SELECT name, position FROM relay_cursor").fetchall())
+        behind = 0
+        for name, table in OUTBOXES.items():
+            if table in present:
+                latest = conn.execute(f"SELECT coalesce(max(position), 0) FROM {table}").fetchone()[0]
+                behind += max(0, latest - cursors.get(name, 0))
+    return behind
 
 
 def tracked_offsets(database_url: str) -> dict[str, dict[tuple[str, int], int]]:

@@ -12,7 +12,9 @@
 - **every read model equals a fresh rebuild** (:func:`vaxtrail_cli.readmodel_digests.rebuild_and_compare`):
   a digest of every table of every service's projections, then every projection rebuilt from offset 0 by the
   running workers (``vaxtrail rebuild``) and its tables' digests compared; a table that differs is named;
-  afterwards every log verifies again (the audit log's tree was rebuilt too).
+  afterwards every log verifies again (the audit log's tree was rebuilt too);
+- **the partner feed holds every dose once** after all that, the rebuild's re-derivation included
+  (:mod:`vaxtrail_cli.faults.partner`).
 
 The load generator's own checks (exact counts across the services) are in the load's result.
 """
@@ -49,8 +51,11 @@ def dead_letters(bootstrap: str, services) -> dict[str, int]:
     return counts
 
 
-def verdict(ps, load: dict[str, Any]) -> dict[str, Any]:
-    """The checks above on the private stack ``ps`` after the run; ``problems`` lists every failed one."""
+def verdict(ps, load: dict[str, Any], *, partner: str | None = None) -> dict[str, Any]:
+    """The checks above on the private stack ``ps`` after the run; ``problems`` lists every failed one.
+    ``partner``: the partner granted the doses feed before the day (:func:`vaxtrail_cli.faults.partner.check`)."""
+    from vaxtrail_cli.faults import partner as partner_feed
+
     def settle() -> float:
         return wait_settled(ps.stack, ps.infra.kafka_bootstrap, timeout=600)
 
@@ -66,6 +71,8 @@ def verdict(ps, load: dict[str, Any]) -> dict[str, Any]:
     chains_after = verify_logs(ps.stack)
     timings = {"logs_s": round(checked - started, 1), "read_models_s": models["seconds"],
                "logs_after_rebuild_s": round(time.monotonic() - checked - models["seconds"], 1)}
+    # after the rebuild, which derived every record again: still one each
+    feed = partner_feed.check(ps.stack, ps.infra.kafka_bootstrap, partner) if partner else None
     problems = [f"{count} answers {status}" for status, count in by_status.items()
                 if status.startswith("5") and status not in AWAY]
     problems += [f"{topic}: {count} dead letters" for topic, count in letters.items() if count]
@@ -76,9 +83,10 @@ def verdict(ps, load: dict[str, Any]) -> dict[str, Any]:
         problems.append(f"events appended during the rebuild: {models['appended_meanwhile']}")
     problems += [f"{service} log after the rebuild: {', '.join(r['problems']) or 'not ok'}"
                  for service, r in chains_after.items() if not r["ok"]]
+    problems += feed["problems"] if feed else []
     if not load["checks"]["ok"]:
         problems.append(f"the load's counts differ: {load['checks']}")
     return {"requests_by_status": by_status, "ridden_out": {s: n for s, n in by_status.items() if s in AWAY},
-            "dead_letters": letters, "checkpoints_signed": signed, "logs": chains,
+            "dead_letters": letters, "checkpoints_signed": signed, "logs": chains, "partner_feed": feed,
             "read_models": {k: v for k, v in models.items() if k != "digests"}, "digests": models["digests"],
             "final_settle_s": round(settled, 1), "final_checks_s": timings, "problems": problems}
