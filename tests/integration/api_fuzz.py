@@ -45,6 +45,7 @@ from eventkit.projections.deadletter import read_dead_letters
 from eventkit.service import retarget
 from eventkit.settings import Settings
 from vaxtrail_cli import catchup
+from vaxtrail_cli.faults.settle import relay_behind
 from vaxtrail_cli.private_services import RunningService, Stack
 
 from .kafka_helpers import wait_for
@@ -142,10 +143,7 @@ def projections_of(service: RunningService) -> list:
 
 
 def _relay_drained(service: RunningService) -> bool:
-    with psycopg.connect(service.database_url) as conn:
-        last = conn.execute("SELECT coalesce(max(position), 0) FROM events").fetchone()[0]
-        published = conn.execute("SELECT coalesce(max(position), 0) FROM relay_cursor").fetchone()[0]
-    return published >= last
+    return relay_behind(service.database_url) == 0  # every relay: the event store's, the partner feed outbox's
 
 
 def _caught_up(service: RunningService, pool, projection) -> bool:

@@ -1,6 +1,6 @@
 """Every API fuzzed from its OpenAPI document with a token of every role, and nothing broken afterwards.
 
-The six services run as in production (gunicorn web + worker each) against the suite's PostgreSQL and Kafka,
+The six services and the partner service run as in production (gunicorn web + worker each) against the suite's PostgreSQL and Kafka,
 seeded with the reference data (supply tree, vaccines, lots) so generated ids sometimes name real things.
 Each service is fuzzed by :func:`tests.integration.api_fuzz.fuzz_service`: no 5xx, every response as its
 document says. Then every relay and projection settles, the dead-letter topics hold no event of these
@@ -31,11 +31,14 @@ from .api_fuzz import (
 )
 from .service_procs import private_workdir
 
+FUZZED = (*SERVICES, "partner")
+"""The six services and the partner service."""
+
 
 @pytest.fixture(scope="module")
 def stack(infra) -> Iterator[Stack]:
     started = time.monotonic()
-    stack = start_stack(infra.server_url, infra.kafka_bootstrap, private_workdir("fuzz"), prefix="fuzz")
+    stack = start_stack(infra.server_url, infra.kafka_bootstrap, private_workdir("fuzz"), FUZZED, prefix="fuzz")
     seeded = requests.post(stack["inventory"].url("/v1/reference/seed"), json={"version": 1}, timeout=60,
                            headers=tokens(stack.private_key)["national_admin"])
     assert seeded.status_code in (200, 201), seeded.text
@@ -46,7 +49,7 @@ def stack(infra) -> Iterator[Stack]:
         stop_stack(stack, infra.server_url)
 
 
-@pytest.mark.parametrize("name", SERVICES)
+@pytest.mark.parametrize("name", FUZZED)
 def test_every_operation_answers_every_role_as_documented_without_a_server_error(stack, name):
     started = time.monotonic()
     report = fuzz_service(stack[name], stack.private_key, examples=examples_per_operation())
