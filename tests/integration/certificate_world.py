@@ -115,7 +115,8 @@ class World:
             dose_id=dose_id, reverses_event_id=str(dose.event_id), reason="lot misread",
             changes=[common_pb2.FieldChange(field=field, old_value=old, new_value=new)]))
 
-    def historical(self, person_id: str, dose_id: str, product: str, on: str, country: str) -> None:
+    def historical(self, person_id: str, dose_id: str, product: str, on: str, country: str,
+                   lot_number: str = "FE1234") -> None:
         self.publish("immunization", "dose_record", f"doses:{person_id}", immunization.DoseRecordedHistorical(
-            dose_id=dose_id, person_id=person_id, product=product, lot_number="FE1234", administered_date=on,
+            dose_id=dose_id, person_id=person_id, product=product, lot_number=lot_number, administered_date=on,
             country=country, source="FOREIGN_CERTIFICATE", primary_source=False, series="PRIMARY", dose_number=1))

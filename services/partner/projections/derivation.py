@@ -20,6 +20,7 @@ projection's tables, so ``vaxtrail rebuild partner partner_feeds`` re-derives wi
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from datetime import UTC, date, tzinfo
 
@@ -76,10 +77,16 @@ def partner_feeds(codec, master_key: Callable[[], bytes], zone: tzinfo) -> Proje
         doses.recorded(conn, master_key, historical_dose(str(event.event_id), e))
 
     def dose_in_error(conn, event, e: immunization.DoseEnteredInError) -> None:
-        doses.withdraw(conn, master_key, e.reverses_event_id, str(event.event_id))
+        dose_event = _event_id(e.reverses_event_id)
+        if dose_event is None:
+            return  # names no event (the store accepts any text there): no dose of any feed to withdraw
+        doses.withdraw(conn, master_key, dose_event, str(event.event_id))
 
     def dose_corrected(conn, event, e: immunization.DoseCorrected) -> None:
-        doses.correct(conn, master_key, e.reverses_event_id, str(event.event_id),
+        dose_event = _event_id(e.reverses_event_id)
+        if dose_event is None:
+            return  # as above: no dose of any feed to correct
+        doses.correct(conn, master_key, dose_event, str(event.event_id),
                       feed_changes(((c.field, c.new_value) for c in e.changes), zone))
 
     def aefi_reported(conn, event, e: immunization.AefiReported) -> None:
@@ -178,6 +185,15 @@ def historical_dose(source_event_id: str, e: immunization.DoseRecordedHistorical
     product as documented stands for the vaccine code, and the documented day for the campaign day."""
     return Dose(source_event_id, e.person_id, "", "", e.product, e.lot_number, e.series, e.dose_number,
                 date.fromisoformat(e.administered_date), historical=True, country=e.country.upper())
+
+
+def _event_id(text: str) -> str | None:
+    """``text`` as an event id in canonical form, or None if it cannot be one (the dose tables key doses by the
+    UUID of the event that recorded them; PostgreSQL refuses some spellings Python's ``uuid`` reads)."""
+    try:
+        return str(uuid.UUID(text))
+    except ValueError:
+        return None
 
 
 def _hold(conn, event, aefi_id: str, person_id: str, stage: str, message: feeds_pb2.AefiCase) -> None:
