@@ -35,6 +35,7 @@ from functools import cache
 
 from eventkit.settings import SERVICES
 from eventkit.topics import PARTNER_FEEDS, dlq_topic, event_topic
+from services.partner.domain.partners import group_prefix as partner_group_prefix
 
 READ, WRITE, CREATE, DESCRIBE = "READ", "WRITE", "CREATE", "DESCRIBE"
 TOPIC, GROUP = "TOPIC", "GROUP"
@@ -63,14 +64,6 @@ class Grant:
 
 def service_principal(service: str) -> str:
     return f"svc-{service}"
-
-
-def partner_principal(partner: str) -> str:
-    return f"partner-{partner}"
-
-
-def partner_group_prefix(partner: str) -> str:
-    return f"partner.{partner}."
 
 
 def service_grants(service: str, consumed: Iterable[str], *, group_prefix: str = GROUP_PREFIX) -> tuple[Grant, ...]:

@@ -25,11 +25,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from services.partner.domain.partners import principal as partner_principal
 from vaxtrail_cli.kafka_access import (
     ADMIN_PRINCIPAL,
     Grant,
     partner_grants,
-    partner_principal,
     service_access,
 )
 from vaxtrail_cli.kafka_broker import SCRAM_MECHANISM

@@ -94,8 +94,7 @@ def partner_feeds(codec, master_key: Callable[[], bytes], zone: tzinfo) -> Proje
             lot_ids=e.lot_ids, site_ids=e.site_ids, symptoms=e.symptoms, serious=e.serious,
             seriousness_criteria=e.seriousness_criteria, outcome=e.outcome,
             onset_date=campaign_date(e.onset_at.ToDatetime(UTC), zone).isoformat())
-        person = conn.execute("SELECT birth_year, sex, province_code FROM partner_people WHERE person_id = %s",
-                              (e.person_id,)).fetchone()
+        person = _aefi_person(conn, e.person_id)
         if person is None and e.person_id:  # its PersonRegistered has not arrived (another topic): held till then
             _hold(conn, event, e.aefi_id, e.person_id, "REPORTED", message)
             return
@@ -118,8 +117,7 @@ def partner_feeds(codec, master_key: Callable[[], bytes], zone: tzinfo) -> Proje
             " RETURNING source_event_id::text, aefi_id, stage, recorded_at, message", (person_id,)).fetchall()
         if not rows:
             return
-        person = conn.execute("SELECT birth_year, sex, province_code FROM partner_people WHERE person_id = %s",
-                              (person_id,)).fetchone()
+        person = _aefi_person(conn, person_id)
         records = []
         for source, aefi_id, stage, _, raw in sorted(rows, key=lambda r: (r[3], r[2] != "REPORTED", r[0])):
             message = feeds_pb2.AefiCase.FromString(raw)
@@ -194,6 +192,12 @@ def _event_id(text: str) -> str | None:
         return str(uuid.UUID(text))
     except ValueError:
         return None
+
+
+def _aefi_person(conn, person_id: str) -> tuple[int, str, str] | None:
+    """What an AEFI record carries of its person (birth year, sex, province), or None if not arrived yet."""
+    return conn.execute("SELECT birth_year, sex, province_code FROM partner_people WHERE person_id = %s",
+                        (person_id,)).fetchone()
 
 
 def _hold(conn, event, aefi_id: str, person_id: str, stage: str, message: feeds_pb2.AefiCase) -> None:
